@@ -1,0 +1,41 @@
+"""The governance-dialogue platform: application factory."""
+
+import logging
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, migrate
+
+
+def create_app(config_object: str | object = "config.Config", **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    from app.permissions import FAB_ROLES
+
+    app.config.setdefault("FAB_ROLES", FAB_ROLES)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=app.config.get("FAB_UPDATE_PERMS", False))
+        appbuilder.init_app(app, db.session)
+        from app import views
+
+        views.register(appbuilder)
+        appbuilder.post_init()
+
+    from app import cli
+
+    cli.register(app)
+    return app
+
+
+def _project_path(name: str):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / name

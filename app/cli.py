@@ -1,0 +1,86 @@
+"""Command-line use cases: `flask open-year`, `flask demo-data`, `flask setup` and friends."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.services import demo_data
+from app.services.masterdata import load_regions_and_municipalities
+from app.services.year_opening import OpenYearError, open_year
+
+
+@click.command("open-year")
+@click.argument("year", type=int)
+@with_appcontext
+def open_year_command(year: int) -> None:
+    """Open dialogue year YEAR: one package per organisation."""
+    try:
+        result = open_year(year, current_app.config["QUESTIONNAIRE_VERSION"])
+    except OpenYearError as error:
+        raise click.ClickException(str(error)) from error
+    if result.packages_created:
+        click.echo(
+            f"Styringsdialogår {year} åbnet: {result.packages_created} dokumentationspakker "
+            f"og {result.forms_created} skemaer oprettet."
+        )
+    else:
+        click.echo(
+            f"Styringsdialogår {year} var allerede åbnet for alle {result.packages_existing} "
+            "organisationer: intet nyt oprettet."
+        )
+
+
+@click.command("init-security")
+@with_appcontext
+def init_security_command() -> None:
+    """Create the platform's roles and sync FAB's permissions (after `flask db upgrade`)."""
+    appbuilder = current_app.appbuilder
+    appbuilder.add_permissions(update_perms=True)
+    appbuilder.sm.create_roles()
+    click.echo("Roller og rettigheder er opdateret.")
+
+
+@click.command("load-masterdata")
+@with_appcontext
+def load_masterdata_command() -> None:
+    """Load the 5 regions and 98 municipalities (idempotent)."""
+    regions, municipalities = load_regions_and_municipalities()
+    click.echo(f"Tilføjet {regions} regioner og {municipalities} kommuner.")
+
+
+@click.command("demo-data")
+@click.option("--scale", type=click.Choice(["small", "sector"]), default="small")
+@click.option("--seed", type=int, default=2026)
+@click.option("--if-empty", is_flag=True, help="Do nothing, quietly, if organisations exist.")
+@with_appcontext
+def demo_data_command(scale: str, seed: int, if_empty: bool) -> None:
+    """Make a deterministic demo world (refused if organisations exist)."""
+    current_app.appbuilder.sm.create_roles()
+    if if_empty and demo_data.world_exists():
+        click.echo("Demodata findes allerede.")
+        return
+    try:
+        result = demo_data.build(scale, seed)
+    except demo_data.DemoDataError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Demodata ({result.scale}): {result.organisations} organisationer, "
+        f"{result.estates} afdelinger, {result.dwellings} boliger."
+    )
+    for user in result.users:
+        click.echo(
+            f"  login {user.username:<10} adgangskode {demo_data.DEMO_PASSWORD}  "
+            f"{user.role.value}: {user.description}"
+        )
+
+
+def register(app) -> None:
+    for command in (
+        open_year_command,
+        init_security_command,
+        load_masterdata_command,
+        demo_data_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,481 @@
+"""Tables, constraints and relationships. Every change here comes with a migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.rules.enums import (
+    EstateState,
+    FormKind,
+    FormStatus,
+    OrganisationKind,
+    PackageStatus,
+)
+
+
+def _enum(enum_cls, name: str) -> Enum:
+    """Store the enum's value as a string, checked by the database."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Region(Model):
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    municipalities: Mapped[list[Municipality]] = relationship(back_populates="region")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Municipality(Model):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    notification_email: Mapped[str | None] = mapped_column(String(320))
+
+    region: Mapped[Region] = relationship(back_populates="municipalities")
+
+    __table_args__ = (CheckConstraint("code BETWEEN 100 AND 999", name="ck_municipality_code"),)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Organisation(Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    home_municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    administered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    home_municipality: Mapped[Municipality] = relationship()
+    administered_by: Mapped[Organisation | None] = relationship(
+        remote_side="Organisation.id", back_populates="administered"
+    )
+    administered: Mapped[list[Organisation]] = relationship(back_populates="administered_by")
+    estates: Mapped[list[Estate]] = relationship(
+        back_populates="organisation", order_by="Estate.number"
+    )
+    packages: Mapped[list[Package]] = relationship(
+        back_populates="organisation", order_by="Package.year.desc()"
+    )
+
+    __table_args__ = (
+        CheckConstraint("number > 0", name="ck_organisation_number_positive"),
+        CheckConstraint(
+            "administered_by_id IS NULL OR administered_by_id <> id",
+            name="ck_organisation_not_self_administered",
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Estate(Model):
+    """An estate (afdeling): its own accounts, dwellings of three types, one municipality."""
+
+    __tablename__ = "estate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    state: Mapped[EstateState] = mapped_column(
+        _enum(EstateState, "estate_state"), default=EstateState.IN_OPERATION
+    )
+    built_year: Mapped[int | None] = mapped_column(Integer)
+    family_dwellings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    elderly_dwellings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    youth_dwellings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    area_m2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="estates")
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "number", name="uq_estate_number_per_organisation"),
+        CheckConstraint(
+            "family_dwellings >= 0 AND elderly_dwellings >= 0 AND youth_dwellings >= 0"
+            " AND area_m2 >= 0",
+            name="ck_estate_counts_not_negative",
+        ),
+    )
+
+    @property
+    def dwellings(self) -> int:
+        return self.family_dwellings + self.elderly_dwellings + self.youth_dwellings
+
+    def __repr__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Package(Model):
+    """One organisation's documentation package for one dialogue year."""
+
+    __tablename__ = "package"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    # Only services assign the status (DESIGN.md section 3).
+    status: Mapped[PackageStatus] = mapped_column(
+        _enum(PackageStatus, "package_status"), default=PackageStatus.READY, index=True
+    )
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="packages")
+    forms: Mapped[list[Form]] = relationship(
+        back_populates="package", order_by="Form.sort_key", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="package", cascade="all, delete-orphan"
+    )
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="package", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year", name="uq_package_organisation_year"),
+        CheckConstraint("year BETWEEN 2010 AND 2100", name="ck_package_year"),
+        CheckConstraint(
+            "(status IN ('SUBMITTED', 'MEETING_HELD', 'STATEMENT_GIVEN'))"
+            " = (submitted_at IS NOT NULL)",
+            name="ck_package_submitted_at_iff_submitted",
+        ),
+    )
+
+    @property
+    def accounting_year(self) -> int:
+        """The accounts feeding a package are those of the year before the dialogue year."""
+        return self.year - 1
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    def __repr__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+
+class Form(Model):
+    """A governance report or an estate form inside a package."""
+
+    __tablename__ = "form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("package.id", ondelete="CASCADE"))
+    kind: Mapped[FormKind] = mapped_column(_enum(FormKind, "form_kind"))
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"), index=True)
+    status: Mapped[FormStatus] = mapped_column(
+        _enum(FormStatus, "form_status"), default=FormStatus.NOT_STARTED
+    )
+    sort_key: Mapped[int] = mapped_column(Integer, default=0)
+
+    package: Mapped[Package] = relationship(back_populates="forms")
+    estate: Mapped[Estate | None] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="form", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": None}
+    __table_args__ = (
+        Index("ix_form_package", "package_id"),
+        UniqueConstraint("package_id", "estate_id", name="uq_form_estate_per_package"),
+        # one report per package: a partial unique index on the rows without an estate
+        Index(
+            "uq_form_report_per_package",
+            "package_id",
+            unique=True,
+            sqlite_where=text("estate_id IS NULL"),
+            postgresql_where=text("estate_id IS NULL"),
+        ),
+        CheckConstraint(
+            "(kind = 'ESTATE_FORM') = (estate_id IS NOT NULL)",
+            name="ck_form_estate_iff_estate_form",
+        ),
+    )
+
+    @property
+    def title(self) -> str:
+        if self.estate is not None:
+            return f"{self.kind.label}: {self.estate.number} {self.estate.name}"
+        return self.kind.label
+
+    def __repr__(self) -> str:
+        return self.title
+
+
+class GovernanceReport(Form):
+    __mapper_args__ = {"polymorphic_identity": FormKind.HOUSING_REPORT}
+
+
+class AdministrationReport(Form):
+    __mapper_args__ = {"polymorphic_identity": FormKind.ADMIN_REPORT}
+
+
+class EstateForm(Form):
+    __mapper_args__ = {"polymorphic_identity": FormKind.ESTATE_FORM}
+
+
+class Answer(Model):
+    """One answer to one question of a form; `version` guards against lost updates."""
+
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("form.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[object | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+    form: Mapped[Form] = relationship(back_populates="answers")
+
+    __table_args__ = (
+        UniqueConstraint("form_id", "question_key", name="uq_answer_per_question"),
+        CheckConstraint("version >= 1", name="ck_answer_version_positive"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class KeyFigureValue(Model):
+    """A key figure's value for one organisation or estate in one dialogue year."""
+
+    __tablename__ = "key_figure_value"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(80))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    source: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (
+        Index("ix_key_figure_value_org_year", "organisation_id", "year"),
+        Index("ix_key_figure_value_estate_year", "estate_id", "year"),
+        Index(
+            "uq_key_figure_value_estate",
+            "year",
+            "key",
+            "estate_id",
+            unique=True,
+            sqlite_where=text("estate_id IS NOT NULL"),
+            postgresql_where=text("estate_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_key_figure_value_organisation",
+            "year",
+            "key",
+            "organisation_id",
+            unique=True,
+            sqlite_where=text("estate_id IS NULL"),
+            postgresql_where=text("estate_id IS NULL"),
+        ),
+    )
+
+
+class Benchmark(Model):
+    """The reference value of a key figure in a dialogue year; `indexed` when carried forward."""
+
+    __tablename__ = "benchmark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    indexed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    __table_args__ = (UniqueConstraint("year", "key", name="uq_benchmark_year_key"),)
+
+
+class AccountsFiling(Model):
+    """Accounts reported to LBF: no filing, no key figures, no submission."""
+
+    __tablename__ = "accounts_filing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    accounting_year: Mapped[int] = mapped_column(Integer)
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "accounting_year", name="uq_accounts_filing"),
+    )
+
+
+class Attachment(Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("package.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+    package: Mapped[Package] = relationship(back_populates="attachments")
+
+    __table_args__ = (CheckConstraint("size >= 0", name="ck_attachment_size"),)
+
+
+class Statement(Model):
+    """The municipality's statement (redegørelse); supplementary from a location municipality."""
+
+    __tablename__ = "statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("package.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    supplementary: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+    package: Mapped[Package] = relationship(back_populates="statements")
+    municipality: Mapped[Municipality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("package_id", "municipality_id", name="uq_statement_per_municipality"),
+    )
+
+
+class Agreement(Model):
+    """An agreement between a municipality and an organisation, followed up the next year."""
+
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+
+
+class AuditEntry(Model):
+    """Append-only: who changed what, when, from which value to which."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("package.id"), index=True)
+    field: Mapped[str | None] = mapped_column(String(80))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[AppUser | None] = relationship()
+    package: Mapped[Package | None] = relationship()
+
+
+class AppUser(User):
+    """A user belongs to exactly one organisation or one municipality, or to LBF (neither)."""
+
+    __tablename__ = "ab_user"
+
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), nullable=True, index=True
+    )
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id"), nullable=True, index=True
+    )
+
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    municipality: Mapped[Municipality | None] = relationship(foreign_keys=[municipality_id])
+
+    @property
+    def affiliation(self) -> str:
+        if self.organisation is not None:
+            return str(self.organisation)
+        if self.municipality is not None:
+            return str(self.municipality)
+        return "Landsbyggefonden"
+
+
+User.__table__.append_constraint(
+    CheckConstraint(
+        "organisation_id IS NULL OR municipality_id IS NULL",
+        name="ck_user_one_affiliation",
+    )
+)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_append_only(mapper, connection, target):
+    raise ValueError("audit entries are append-only")

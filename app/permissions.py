@@ -1,0 +1,41 @@
+"""What each role may open: FAB's built-in roles, as (view regex, permission regex) pairs.
+
+Row-level limits come on top of these, from `app.security`.
+"""
+
+from app.rules.enums import Role
+
+_SELF_SERVICE = [
+    ["UserInfoEditView", "can_this_form_(get|post)"],
+    ["ResetMyPasswordView", "can_this_form_(get|post)"],
+    ["AppUserDBModelView", "can_(userinfo|resetmypassword)"],
+    ["AppUserDBModelView", "userinfoedit"],
+]
+_FOLLOW = [
+    ["OverviewView", "can_.*"],
+    ["PackageView", "can_(list|show)"],
+    ["FormView", "can_(list|show)"],
+    ["OrganisationView", "can_(list|show)"],
+    ["EstateView", "can_(list|show)"],
+    ["PackageApi|FormApi|OrganisationApi|EstateApi", "can_(get|info)"],
+    ["MunicipalityView|RegionView", "can_(list|show)"],
+    ["MunicipalityApi", "can_(get|info)"],
+    # menu entries
+    [
+        "Dokumentationspakker|Organisationer|Afdelinger|Oversigt|Skemaer|Kommuner|Regioner",
+        "menu_access",
+    ],
+]
+_ORGANISATION = [*_FOLLOW, *_SELF_SERVICE, ["AuditEntryView", "can_(list|show)"]]
+
+FAB_ROLES = {
+    Role.LBF.value: [[".*", ".*"]],
+    Role.HOUSING.value: _ORGANISATION,
+    Role.ADMINISTRATION.value: _ORGANISATION,
+    Role.MUNICIPALITY.value: [
+        *_FOLLOW,
+        *_SELF_SERVICE,
+        ["PackageView", "can_edit"],
+    ],
+    Role.PUBLIC.value: [["AboutView", "can_.*"]],
+}

@@ -1,0 +1,332 @@
+"""Login, the acting user, and the one row-level filter per model (DESIGN.md section 5).
+
+Every generated list, show, edit and delete view and every REST endpoint applies
+`RowLevelFilter`; exports, downloads and statistics call `row_filter` themselves.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import and_, false, or_, select, true
+
+from app.extensions import db
+from app.models import (
+    AccountsFiling,
+    Agreement,
+    Answer,
+    AppUser,
+    Attachment,
+    AuditEntry,
+    Benchmark,
+    Estate,
+    Form,
+    KeyFigureValue,
+    Municipality,
+    Organisation,
+    Package,
+    Region,
+    Statement,
+)
+from app.rules.access import Actor, acting_organisation_ids
+from app.rules.enums import SUBMITTED_OR_LATER, FormKind, Role
+from app.rules.workflow import Relation
+
+
+class AccessRefused(Exception):
+    """Raised when a user tries to create or move a record outside what they may act for."""
+
+
+def actor_for(user) -> Actor:
+    """Build the rules' view of a user: roles, affiliation and the organisations it acts for."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_anonymous:
+        return Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+    roles = frozenset(Role(r.name) for r in user.roles if r.name in Role._value2member_map_)
+    organisation_ids: frozenset[int] = frozenset()
+    if user.organisation_id is not None:
+        administered = db.session.scalars(
+            select(Organisation.id).where(Organisation.administered_by_id == user.organisation_id)
+        )
+        organisation_ids = acting_organisation_ids(user.organisation_id, administered)
+    return Actor(
+        user_id=user.id,
+        roles=roles,
+        organisation_id=user.organisation_id,
+        municipality_id=user.municipality_id,
+        organisation_ids=organisation_ids,
+    )
+
+
+def current_actor() -> Actor:
+    """The acting user of this request, computed once per request."""
+    if not has_request_context():
+        return Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+    actor = g.get("_actor")
+    user = current_user if current_user else None
+    user_id = getattr(user, "id", None) if user and not user.is_anonymous else None
+    if actor is None or actor.user_id != user_id:
+        actor = actor_for(user)
+        g._actor = actor
+    return actor
+
+
+# --- row-level filters -----------------------------------------------------------------------
+
+
+def _municipality_organisation_ids(municipality_id: int):
+    """Organisations a municipality supervises (home) or has estates of (location)."""
+    home = select(Organisation.id).where(Organisation.home_municipality_id == municipality_id)
+    location = select(Estate.organisation_id).where(Estate.municipality_id == municipality_id)
+    return home.union(location)
+
+
+def _package_filter(actor: Actor):
+    if actor.is_organisation:
+        return Package.organisation_id.in_(actor.organisation_ids)
+    if actor.is_municipality:
+        return Package.organisation_id.in_(_municipality_organisation_ids(actor.municipality_id))
+    return false()
+
+
+def _form_filter(actor: Actor):
+    """A package's content opens to a municipality only once submitted; a location
+    municipality then sees the report and its own estates' forms."""
+    if actor.is_organisation:
+        return Form.package_id.in_(
+            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
+        )
+    if actor.is_municipality:
+        m = actor.municipality_id
+        home_packages = (
+            select(Package.id)
+            .join(Organisation, Organisation.id == Package.organisation_id)
+            .where(Organisation.home_municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER))
+        )
+        location_packages = (
+            select(Package.id)
+            .join(Estate, Estate.organisation_id == Package.organisation_id)
+            .where(Estate.municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER))
+        )
+        own_estates = select(Estate.id).where(Estate.municipality_id == m)
+        return or_(
+            Form.package_id.in_(home_packages),
+            and_(
+                Form.package_id.in_(location_packages),
+                or_(Form.kind != FormKind.ESTATE_FORM, Form.estate_id.in_(own_estates)),
+            ),
+        )
+    return false()
+
+
+def _submitted_package_content_filter(column, actor: Actor):
+    """Attachments and other package content: the organisation always, a municipality once
+    the package is submitted."""
+    if actor.is_organisation:
+        return column.in_(
+            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
+        )
+    if actor.is_municipality:
+        return column.in_(
+            select(Package.id).where(
+                Package.organisation_id.in_(_municipality_organisation_ids(actor.municipality_id)),
+                Package.status.in_(SUBMITTED_OR_LATER),
+            )
+        )
+    return false()
+
+
+def _organisation_scoped(column, actor: Actor):
+    if actor.is_organisation:
+        return column.in_(actor.organisation_ids)
+    if actor.is_municipality:
+        return column.in_(_municipality_organisation_ids(actor.municipality_id))
+    return false()
+
+
+def _estate_filter(actor: Actor):
+    if actor.is_organisation:
+        return Estate.organisation_id.in_(actor.organisation_ids)
+    if actor.is_municipality:
+        home = select(Organisation.id).where(
+            Organisation.home_municipality_id == actor.municipality_id
+        )
+        return or_(
+            Estate.municipality_id == actor.municipality_id, Estate.organisation_id.in_(home)
+        )
+    return false()
+
+
+def _key_figure_filter(actor: Actor):
+    if actor.is_organisation:
+        return KeyFigureValue.organisation_id.in_(actor.organisation_ids)
+    if actor.is_municipality:
+        home = select(Organisation.id).where(
+            Organisation.home_municipality_id == actor.municipality_id
+        )
+        located = select(Estate.id).where(Estate.municipality_id == actor.municipality_id)
+        return or_(
+            KeyFigureValue.organisation_id.in_(home),
+            KeyFigureValue.estate_id.in_(located),
+        )
+    return false()
+
+
+def _statement_filter(actor: Actor):
+    if actor.is_municipality:
+        return Statement.municipality_id == actor.municipality_id
+    if actor.is_organisation:
+        return Statement.package_id.in_(
+            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
+        )
+    return Statement.published.is_(True)
+
+
+def _user_filter(actor: Actor):
+    if actor.user_id is None:
+        return false()
+    return AppUser.id == actor.user_id
+
+
+_FILTERS = {
+    Region: lambda actor: true(),
+    Municipality: lambda actor: true(),
+    Benchmark: lambda actor: true(),
+    Organisation: lambda actor: _organisation_scoped(Organisation.id, actor),
+    Estate: _estate_filter,
+    Package: _package_filter,
+    Form: _form_filter,
+    Answer: lambda actor: Answer.form_id.in_(select(Form.id).where(_form_filter(actor))),
+    KeyFigureValue: _key_figure_filter,
+    AccountsFiling: lambda actor: _organisation_scoped(AccountsFiling.organisation_id, actor),
+    Attachment: lambda actor: _submitted_package_content_filter(Attachment.package_id, actor),
+    Statement: _statement_filter,
+    Agreement: lambda actor: (
+        Agreement.municipality_id == actor.municipality_id
+        if actor.is_municipality
+        else _organisation_scoped(Agreement.organisation_id, actor)
+    ),
+    AuditEntry: lambda actor: (
+        AuditEntry.package_id.in_(select(Package.id).where(_package_filter(actor)))
+        if actor.is_organisation
+        else false()
+    ),
+    AppUser: _user_filter,
+}
+
+
+def row_filter(model, actor: Actor | None = None):
+    """The WHERE clause that limits `model` to the rows `actor` may see."""
+    actor = actor or current_actor()
+    if actor.is_lbf:
+        return true()
+    for cls in model.__mro__:
+        if cls in _FILTERS:
+            return _FILTERS[cls](actor)
+    raise LookupError(f"no row-level filter for {model.__name__}")
+
+
+def visible(model, actor: Actor | None = None):
+    """A select of the rows of `model` that `actor` may see."""
+    return select(model).where(row_filter(model, actor))
+
+
+class RowLevelFilter(BaseFilter):
+    """FAB filter applying `row_filter` to every generated view and API."""
+
+    name = _l("Adgang")
+    arg_name = None
+
+    def apply(self, query, value):
+        return query.filter(row_filter(self.model))
+
+
+ROW_LEVEL = [["id", RowLevelFilter, lambda: None]]
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def relations_to_package(actor: Actor, package: Package) -> frozenset[Relation]:
+    """How the actor stands to a package, for the workflow's `allowed_transitions`."""
+    relations = set()
+    if actor.is_lbf:
+        relations.add(Relation.LBF)
+    if actor.may_act_for(package.organisation_id) and not actor.is_lbf:
+        relations.add(Relation.ORGANISATION)
+    if actor.is_municipality:
+        organisation = package.organisation
+        if organisation.home_municipality_id == actor.municipality_id:
+            relations.add(Relation.HOME_MUNICIPALITY)
+        elif db.session.scalar(
+            select(Estate.id)
+            .where(
+                Estate.organisation_id == organisation.id,
+                Estate.municipality_id == actor.municipality_id,
+            )
+            .limit(1)
+        ):
+            relations.add(Relation.LOCATION_MUNICIPALITY)
+    return frozenset(relations)
+
+
+def ensure_may_write(item, actor: Actor | None = None) -> None:
+    """Refuse creating or moving a record outside what the actor may act for.
+
+    LBF may write everything its permissions allow; anyone else only rows that stay inside
+    their own row-level scope after the change (checked against the database, so a moved
+    foreign key is judged by where it points now).
+    """
+    actor = actor or current_actor()
+    if actor.is_lbf:
+        return
+    with db.session.no_autoflush:
+        if _may_write(item, actor):
+            return
+    raise AccessRefused(
+        _l(
+            "Du kan ikke oprette eller flytte %(what)s for en organisation, du ikke handler for.",
+            what=type(item).__name__,
+        )
+    )
+
+
+def _may_write(item, actor: Actor) -> bool:
+    if actor.is_organisation:
+        return _owning_organisation_id(item) in actor.organisation_ids
+    if actor.is_municipality and isinstance(item, Package):
+        # the home municipality sets an organisation's deadline
+        organisation = db.session.get(Organisation, item.organisation_id)
+        return organisation is not None and (
+            organisation.home_municipality_id == actor.municipality_id
+        )
+    if actor.is_municipality and isinstance(item, Statement | Agreement):
+        return item.municipality_id == actor.municipality_id
+    return False
+
+
+def _owning_organisation_id(item) -> int | None:
+    if isinstance(item, Organisation):
+        return item.id
+    if isinstance(item, Form | Attachment | Statement):
+        package = db.session.get(Package, item.package_id) if item.package_id else None
+        return package.organisation_id if package else None
+    return getattr(item, "organisation_id", None)
+
+
+class AppSecurityManager(SecurityManager):
+    user_model = AppUser
+
+    def register_views(self) -> None:
+        from app.views.users import AppUserDBModelView
+
+        self.userdbmodelview = AppUserDBModelView
+        super().register_views()
+
+    def create_roles(self) -> None:
+        """Make sure every role of the platform exists (permissions come from FAB_ROLES)."""
+        for role in Role:
+            if self.find_role(role.value) is None:
+                self.add_role(role.value)

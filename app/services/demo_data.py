@@ -1,0 +1,326 @@
+"""Deterministic demo worlds: `small` has every role's case, `sector` the whole sector's size."""
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+
+from app.extensions import db
+from app.models import AppUser, Estate, Municipality, Organisation
+from app.rules.enums import EstateState, OrganisationKind, Role
+from app.services.masterdata import load_regions_and_municipalities
+
+DEMO_PASSWORD = "demo"
+
+STREETS = [
+    "Vestergade",
+    "Østergade",
+    "Nørregade",
+    "Søndergade",
+    "Parkvej",
+    "Skovvej",
+    "Engvej",
+    "Bakkevej",
+    "Møllevej",
+    "Kirkevej",
+    "Stationsvej",
+    "Åboulevarden",
+]
+ESTATE_NAMES = [
+    "Solbakken",
+    "Engparken",
+    "Lindehaven",
+    "Skovbrynet",
+    "Vængerne",
+    "Kildeparken",
+    "Æblehaven",
+    "Fjordglimt",
+    "Højvangen",
+    "Rosenhaven",
+    "Bøgeparken",
+    "Søhusene",
+    "Kærgården",
+    "Egebo",
+    "Toftegården",
+]
+ORG_WORDS = ["Bolig", "Boligselskab", "Boligforening", "Andelsboligforening", "Almene Boliger"]
+ORG_PLACES = ["Nord", "Syd", "Øst", "Vest", "Midt", "By", "Fjord", "Kyst", "Land", "Dal"]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    scale: str
+    organisations: int
+    estates: int
+    dwellings: int
+    users: list[DemoUser]
+
+
+class DemoDataError(ValueError):
+    pass
+
+
+def world_exists() -> bool:
+    return bool(db.session.scalar(select(func.count(Organisation.id))))
+
+
+def build(scale: str, seed: int = 2026) -> DemoResult:
+    """Load master data and make a demo world; refuses if organisations already exist."""
+    if scale not in ("small", "sector"):
+        raise DemoDataError(f"unknown scale {scale!r}: use small or sector")
+    load_regions_and_municipalities()
+    if world_exists():
+        raise DemoDataError("the database already holds organisations: demo data not loaded")
+    rng = random.Random(seed)
+    municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
+    if scale == "small":
+        users = _small_world(rng, municipalities)
+    else:
+        users = _sector_world(rng, municipalities)
+    db.session.commit()
+    organisations = db.session.scalar(select(func.count(Organisation.id)))
+    estates, dwellings = db.session.execute(
+        select(
+            func.count(Estate.id),
+            func.coalesce(
+                func.sum(
+                    Estate.family_dwellings + Estate.elderly_dwellings + Estate.youth_dwellings
+                ),
+                0,
+            ),
+        )
+    ).one()
+    return DemoResult(scale, organisations, estates, int(dwellings), users)
+
+
+def _estate_row(rng, organisation_id, number, municipality, state=EstateState.IN_OPERATION):
+    family = rng.choice([0, 12, 24, 40, 60, 80, 120, 200])
+    elderly = rng.choice([0, 0, 0, 8, 16, 24])
+    youth = rng.choice([0, 0, 0, 0, 10, 30])
+    if family + elderly + youth == 0:
+        family = 20
+    name = f"{rng.choice(ESTATE_NAMES)} {number}"
+    return {
+        "organisation_id": organisation_id,
+        "number": number,
+        "name": name,
+        "address": f"{rng.choice(STREETS)} {rng.randint(1, 120)}, {municipality.name}",
+        "municipality_id": municipality.id,
+        "state": state,
+        "built_year": rng.randint(1940, 2024),
+        "family_dwellings": family,
+        "elderly_dwellings": elderly,
+        "youth_dwellings": youth,
+        "area_m2": (family * 80 + elderly * 65 + youth * 40),
+    }
+
+
+def _organisation(number, name, kind, home, administered_by=None) -> Organisation:
+    organisation = Organisation(
+        number=number, name=name, kind=kind, home_municipality=home, administered_by=administered_by
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def _user(username, first, last, role: Role, organisation=None, municipality=None) -> AppUser:
+    sm = _security_manager()
+    user = sm.add_user(
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@demo.styringsdialog.dk",
+        role=sm.find_role(role.value),
+        password=DEMO_PASSWORD,
+    )
+    if user is None or user is False:
+        raise DemoDataError(f"could not create demo user {username}")
+    user.organisation_id = organisation.id if organisation else None
+    user.municipality_id = municipality.id if municipality else None
+    return user
+
+
+def _security_manager():
+    from flask import current_app
+
+    sm = current_app.appbuilder.sm
+    sm.create_roles()
+    return sm
+
+
+def _small_world(rng, m) -> list[DemoUser]:
+    kbh, aarhus, odense, aalborg, roskilde = m[101], m[751], m[461], m[851], m[265]
+    housing = OrganisationKind.HOUSING
+    admin_org = _organisation(
+        900, "Fælles Boligadministration", OrganisationKind.ADMINISTRATION, aarhus
+    )
+    hovedstad = _organisation(101, "Boligselskabet Hovedstaden", housing, kbh)
+    aarhus_bo = _organisation(
+        751, "Aarhus Almene Boliger", housing, aarhus, administered_by=admin_org
+    )
+    jysk = _organisation(752, "Jysk Boligforening", housing, aarhus, administered_by=admin_org)
+    fyn = _organisation(461, "Fyns Almennyttige Boligselskab", housing, odense)
+    fyn_lille = _organisation(462, "Boligforeningen Lillebo", housing, odense, administered_by=fyn)
+    nord = _organisation(851, "Nordjysk Boligselskab", housing, aalborg)
+
+    rows = []
+    for org, plan in [
+        (hovedstad, [(kbh, 4), (roskilde, 2)]),  # estates in another municipality
+        (aarhus_bo, [(aarhus, 3)]),
+        (jysk, [(aarhus, 2)]),
+        (fyn, [(odense, 3)]),
+        (fyn_lille, [(odense, 2)]),
+        (nord, [(aalborg, 3)]),
+    ]:
+        number = 1
+        for municipality, count in plan:
+            for _ in range(count):
+                rows.append(_estate_row(rng, org.id, number, municipality))
+                number += 1
+    # one estate under construction and one closed, so both cases show
+    rows.append(
+        _estate_row(rng, hovedstad.id, 99, kbh, state=EstateState.UNDER_CONSTRUCTION)
+        | {"name": "Havneholmen (under opførelse)"}
+    )
+    rows.append(_estate_row(rng, nord.id, 98, aalborg, state=EstateState.CLOSED))
+    db.session.execute(insert(Estate), rows)
+
+    users = [
+        (DemoUser("lbf", Role.LBF, "Landsbyggefonden"), _user("lbf", "Lise", "Berg", Role.LBF)),
+        (
+            DemoUser("bo", Role.HOUSING, str(hovedstad)),
+            _user("bo", "Bo", "Hansen", Role.HOUSING, organisation=hovedstad),
+        ),
+        (
+            DemoUser("boadm", Role.HOUSING, f"{fyn} (administrerer {fyn_lille.name})"),
+            _user("boadm", "Birthe", "Olsen", Role.HOUSING, organisation=fyn),
+        ),
+        (
+            DemoUser("adm", Role.ADMINISTRATION, f"{admin_org} (administrerer 2)"),
+            _user("adm", "Anders", "Dahl", Role.ADMINISTRATION, organisation=admin_org),
+        ),
+        (
+            DemoUser("nord", Role.HOUSING, str(nord)),
+            _user("nord", "Niels", "Nord", Role.HOUSING, organisation=nord),
+        ),
+        (
+            DemoUser("kbh", Role.MUNICIPALITY, f"{kbh} (hjemstedskommune)"),
+            _user("kbh", "Karen", "Bach", Role.MUNICIPALITY, municipality=kbh),
+        ),
+        (
+            DemoUser("roskilde", Role.MUNICIPALITY, f"{roskilde} (beliggenhedskommune)"),
+            _user("roskilde", "Rasmus", "Krog", Role.MUNICIPALITY, municipality=roskilde),
+        ),
+        (
+            DemoUser("aarhus", Role.MUNICIPALITY, str(aarhus)),
+            _user("aarhus", "Aase", "Holm", Role.MUNICIPALITY, municipality=aarhus),
+        ),
+    ]
+    return [demo for demo, _user_row in users]
+
+
+def _sector_world(rng, m) -> list[DemoUser]:
+    """About 550 organisations, 7,000 estates and 600,000 dwellings over all 98 municipalities."""
+    municipalities = [m[code] for code in sorted(m)]
+    weights = [rng.paretovariate(1.2) for _ in municipalities]
+    admin_count, housing_count, estate_target = 30, 520, 7000
+
+    admin_rows = [
+        {
+            "number": 9000 + i,
+            "name": f"Administrationsselskab {ORG_PLACES[i % len(ORG_PLACES)]} {i + 1}",
+            "kind": OrganisationKind.ADMINISTRATION,
+            "home_municipality_id": rng.choices(municipalities, weights)[0].id,
+        }
+        for i in range(admin_count)
+    ]
+    admin_ids = [
+        row.id
+        for row in db.session.execute(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            admin_rows,
+        )
+    ]
+
+    # every municipality is home to at least one organisation; the rest follow the weights
+    homes = municipalities + [
+        rng.choices(municipalities, weights)[0] for _ in range(housing_count - len(municipalities))
+    ]
+    rng.shuffle(homes)
+    housing_rows = [
+        {
+            "number": 1 + i,
+            "name": (
+                f"{ORG_PLACES[i % len(ORG_PLACES)]}{rng.choice(['', 'by', 'bo'])} "
+                f"{rng.choice(ORG_WORDS)} {homes[i].name}"
+            ),
+            "kind": OrganisationKind.HOUSING,
+            "home_municipality_id": homes[i].id,
+            # about a third are administered by an administration organisation
+            "administered_by_id": rng.choice(admin_ids) if rng.random() < 0.33 else None,
+        }
+        for i in range(housing_count)
+    ]
+    housing_ids = [
+        row.id
+        for row in db.session.execute(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            housing_rows,
+        )
+    ]
+
+    sizes = [rng.paretovariate(1.1) for _ in housing_ids]
+    scale = estate_target / sum(sizes)
+    counts = [max(1, round(s * scale)) for s in sizes]
+    counts[0] += estate_target - sum(counts)  # land exactly on the target
+    if counts[0] < 1:
+        raise DemoDataError("sector size distribution went wrong")
+
+    estate_rows = []
+    for org_id, home, count in zip(housing_ids, homes, counts, strict=True):
+        for number in range(1, count + 1):
+            # most estates lie in the home municipality, some in a neighbouring one
+            municipality = home if rng.random() < 0.85 else rng.choices(municipalities, weights)[0]
+            state = (
+                EstateState.UNDER_CONSTRUCTION if rng.random() < 0.02 else EstateState.IN_OPERATION
+            )
+            row = _estate_row(rng, org_id, number, municipality, state)
+            estate_rows.append(row)
+    _scale_dwellings(estate_rows, 600_000)
+    for start in range(0, len(estate_rows), 2000):
+        db.session.execute(insert(Estate), estate_rows[start : start + 2000])
+
+    first_housing = db.session.get(Organisation, housing_ids[0])
+    first_admin = db.session.get(Organisation, admin_ids[0])
+    _user("lbf", "Lise", "Berg", Role.LBF)
+    _user("bo", "Bo", "Hansen", Role.HOUSING, organisation=first_housing)
+    _user("adm", "Anders", "Dahl", Role.ADMINISTRATION, organisation=first_admin)
+    _user("kbh", "Karen", "Bach", Role.MUNICIPALITY, municipality=m[101])
+    return [
+        DemoUser("lbf", Role.LBF, "Landsbyggefonden"),
+        DemoUser("bo", Role.HOUSING, str(first_housing)),
+        DemoUser("adm", Role.ADMINISTRATION, str(first_admin)),
+        DemoUser("kbh", Role.MUNICIPALITY, str(m[101])),
+    ]
+
+
+def _scale_dwellings(rows, target: int) -> None:
+    """Scale the dwelling counts so that the sector holds about `target` dwellings."""
+    total = sum(r["family_dwellings"] + r["elderly_dwellings"] + r["youth_dwellings"] for r in rows)
+    factor = target / total
+    for r in rows:
+        for key in ("family_dwellings", "elderly_dwellings", "youth_dwellings"):
+            r[key] = round(r[key] * factor)
+        if r["family_dwellings"] + r["elderly_dwellings"] + r["youth_dwellings"] == 0:
+            r["family_dwellings"] = 1
+        r["area_m2"] = (
+            r["family_dwellings"] * 80 + r["elderly_dwellings"] * 65 + r["youth_dwellings"] * 40
+        )

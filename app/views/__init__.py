@@ -1,0 +1,52 @@
+"""Screens and APIs; `register` adds them to the app builder and the menu."""
+
+from flask_babel import lazy_gettext as _l
+
+
+def register(appbuilder) -> None:
+    from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
+    from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
+    from app.views.overview import OverviewView
+    from app.views.packages import AuditEntryView, FormView, PackageView
+    from app.views.public import AboutView
+    from app.views.years import YearView
+
+    appbuilder.add_view(OverviewView, "Oversigt", label=_l("Oversigt"), icon="fa-home")
+    appbuilder.add_view(
+        PackageView,
+        "Dokumentationspakker",
+        label=_l("Dokumentationspakker"),
+        icon="fa-folder-open",
+    )
+    appbuilder.add_view_no_menu(FormView)
+    appbuilder.add_view(
+        OrganisationView,
+        "Organisationer",
+        label=_l("Organisationer"),
+        icon="fa-building",
+        category="Stamdata",
+        category_label=_l("Stamdata"),
+    )
+    appbuilder.add_view(
+        EstateView, "Afdelinger", label=_l("Afdelinger"), icon="fa-home", category="Stamdata"
+    )
+    appbuilder.add_view(
+        MunicipalityView, "Kommuner", label=_l("Kommuner"), icon="fa-map", category="Stamdata"
+    )
+    appbuilder.add_view(
+        RegionView, "Regioner", label=_l("Regioner"), icon="fa-globe", category="Stamdata"
+    )
+    appbuilder.add_view(
+        YearView,
+        "Styringsdialogår",
+        label=_l("Styringsdialogår"),
+        icon="fa-calendar",
+        category="Administration",
+        category_label=_l("Administration"),
+    )
+    appbuilder.add_view(
+        AuditEntryView, "Log", label=_l("Log"), icon="fa-list", category="Administration"
+    )
+    appbuilder.add_view(AboutView, "Om", label=_l("Om styringsdialogen"), icon="fa-info")
+    for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
+        appbuilder.add_api(api)

@@ -1,0 +1,65 @@
+"""REST endpoints under /api/v1/: the same row-level filter as the screens."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.models import Estate, Form, Municipality, Organisation, Package
+from app.views.base import ScopedApi
+
+
+class OrganisationApi(ScopedApi):
+    resource_name = "organisation"
+    datamodel = SQLAInterface(Organisation)
+    list_columns = ["id", "number", "name", "kind", "home_municipality_id", "administered_by_id"]
+    show_columns = list_columns
+    add_columns = edit_columns = [
+        "number",
+        "name",
+        "kind",
+        "home_municipality_id",
+        "administered_by_id",
+    ]
+
+
+class EstateApi(ScopedApi):
+    resource_name = "estate"
+    datamodel = SQLAInterface(Estate)
+    list_columns = [
+        "id",
+        "organisation_id",
+        "number",
+        "name",
+        "municipality_id",
+        "state",
+        "family_dwellings",
+        "elderly_dwellings",
+        "youth_dwellings",
+        "area_m2",
+    ]
+    show_columns = list_columns
+    add_columns = edit_columns = list_columns[1:]
+
+
+class PackageApi(ScopedApi):
+    resource_name = "package"
+    datamodel = SQLAInterface(Package)
+    list_columns = ["id", "organisation_id", "year", "status", "deadline", "changed_at"]
+    show_columns = [*list_columns, "questionnaire_version", "submitted_at"]
+    # the status belongs to the services: the API edits the deadline alone
+    add_columns = ["organisation_id", "year", "questionnaire_version"]
+    edit_columns = ["deadline"]
+
+
+class FormApi(ScopedApi):
+    resource_name = "form"
+    datamodel = SQLAInterface(Form)
+    list_columns = ["id", "package_id", "kind", "estate_id", "status"]
+    show_columns = list_columns
+    include_route_methods = {"get", "get_list", "info"}
+
+
+class MunicipalityApi(ScopedApi):
+    resource_name = "municipality"
+    datamodel = SQLAInterface(Municipality)
+    list_columns = ["id", "code", "name", "region_id"]
+    show_columns = list_columns
+    include_route_methods = {"get", "get_list", "info"}

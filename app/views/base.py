@@ -1,0 +1,120 @@
+"""Base classes every generated view and API derives from: the row-level filter and the
+write guard are applied here once, so no view can forget them."""
+
+import datetime as dt
+
+from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import Enum as SqlEnum
+from wtforms import SelectField
+
+from app.extensions import db
+from app.security import ROW_LEVEL, AccessRefused, ensure_may_write
+
+
+def enum_label(enum_cls):
+    """A formatter for an enum column: its translated Danish label."""
+
+    def format_value(value) -> str:
+        return gettext(enum_cls(value).label) if value not in (None, "") else ""
+
+    return format_value
+
+
+def format_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    return value.strftime("%d-%m-%Y")
+
+
+class ScopedModelView(ModelView):
+    """A FAB ModelView limited to the rows the current user may see and act for.
+
+    Besides the rows themselves, every relation dropdown (search, add, edit) lists only the
+    related rows the user may see, and enum columns search and show by their Danish labels.
+    """
+
+    base_filters = ROW_LEVEL
+
+    def __init__(self, **kwargs):
+        relations = [c for c in self.datamodel.get_columns_list() if self.datamodel.is_relation(c)]
+        scoped = {column: ROW_LEVEL for column in relations}
+        self.search_form_query_rel_fields = {**scoped, **(self.search_form_query_rel_fields or {})}
+        self.add_form_query_rel_fields = {**scoped, **(self.add_form_query_rel_fields or {})}
+        self.edit_form_query_rel_fields = {**scoped, **(self.edit_form_query_rel_fields or {})}
+        enums = {
+            c.name: c.type.enum_class
+            for c in self.datamodel.obj.__table__.columns
+            if isinstance(c.type, SqlEnum) and c.type.enum_class is not None
+        }
+        self.search_form_extra_fields = {
+            name: SelectField(
+                choices=[(m.value, lazy_gettext(m.label)) for m in enum_cls],
+                widget=Select2Widget(),
+                coerce=str,
+            )
+            for name, enum_cls in enums.items()
+        } | dict(self.search_form_extra_fields or {})
+        self.formatters_columns = {
+            **{name: enum_label(enum_cls) for name, enum_cls in enums.items()},
+            **{
+                c.name: format_date
+                for c in self.datamodel.obj.__table__.columns
+                if isinstance(c.type, (db.Date, db.DateTime))
+            },
+            **(self.formatters_columns or {}),
+        }
+        super().__init__(**kwargs)
+
+    def pre_add(self, item):
+        guard_write(item)
+
+    def pre_update(self, item):
+        guard_write(item)
+
+    def pre_delete(self, item):
+        guard_write(item)
+
+
+def guard_write(item):
+    """Refuse a write outside the user's scope; FAB then flashes the reason, and the session
+    must not keep the half-made change."""
+    try:
+        ensure_may_write(item)
+    except AccessRefused:
+        db.session.rollback()
+        raise
+
+
+class ScopedApi(ModelRestApi):
+    """A FAB REST API limited like `ScopedModelView`; a refused write answers 403."""
+
+    base_filters = ROW_LEVEL
+    allow_browser_login = True
+
+    def pre_add(self, item):
+        guard_write(item)
+
+    def pre_update(self, item):
+        guard_write(item)
+
+    def pre_delete(self, item):
+        guard_write(item)
+
+    def post_headless(self):
+        return self._guarded(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self._guarded(super().delete_headless, pk)
+
+    def _guarded(self, call, *args):
+        try:
+            return call(*args)
+        except AccessRefused as refusal:
+            return self.response(403, message=str(refusal))

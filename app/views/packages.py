@@ -1,0 +1,94 @@
+"""Package and form lists: every role sees the packages it may follow, filtered by row."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.models import AuditEntry, Form, Package
+from app.views.base import ScopedModelView
+
+PACKAGE_LABELS = {
+    "year": _l("År"),
+    "organisation": _l("Organisation"),
+    "status": _l("Status"),
+    "deadline": _l("Frist"),
+    "changed_at": _l("Seneste ændring"),
+    "created_at": _l("Oprettet"),
+    "submitted_at": _l("Fremsendt"),
+    "questionnaire_version": _l("Skemaversion"),
+    "accounting_year": _l("Regnskabsår"),
+}
+
+
+class FormView(ScopedModelView):
+    datamodel = SQLAInterface(Form)
+    list_title = _l("Skemaer")
+    show_title = _l("Skema")
+    list_columns = ["package", "kind", "estate", "status"]
+    show_columns = ["package", "kind", "estate", "status"]
+    search_columns = ["package", "kind", "status"]
+    base_permissions = ["can_list", "can_show"]
+    label_columns = {
+        "package": _l("Dokumentationspakke"),
+        "kind": _l("Skema"),
+        "estate": _l("Afdeling"),
+        "status": _l("Status"),
+    }
+
+
+class AuditEntryView(ScopedModelView):
+    datamodel = SQLAInterface(AuditEntry)
+    list_title = _l("Log")
+    show_title = _l("Logpost")
+    list_columns = [
+        "at",
+        "user",
+        "action",
+        "entity",
+        "entity_id",
+        "field",
+        "old_value",
+        "new_value",
+    ]
+    show_columns = list_columns
+    search_columns = ["at", "user", "action", "entity", "package"]
+    base_order = ("at", "desc")
+    base_permissions = ["can_list", "can_show"]
+    label_columns = {
+        "at": _l("Tidspunkt"),
+        "user": _l("Bruger"),
+        "action": _l("Handling"),
+        "entity": _l("Objekt"),
+        "entity_id": _l("Id"),
+        "field": _l("Felt"),
+        "old_value": _l("Før"),
+        "new_value": _l("Efter"),
+        "package": _l("Dokumentationspakke"),
+    }
+
+
+class PackageView(ScopedModelView):
+    datamodel = SQLAInterface(Package)
+    list_title = _l("Dokumentationspakker")
+    show_title = _l("Dokumentationspakke")
+    edit_title = _l("Rediger frist")
+    list_columns = ["year", "organisation", "status", "deadline", "changed_at"]
+    show_columns = [
+        "year",
+        "accounting_year",
+        "organisation",
+        "status",
+        "deadline",
+        "questionnaire_version",
+        "created_at",
+        "changed_at",
+        "submitted_at",
+    ]
+    # only the deadline is edited here; the status is changed by services alone
+    edit_columns = ["deadline"]
+    search_columns = ["year", "organisation", "status", "deadline"]
+    order_columns = ["year", "deadline", "changed_at"]
+    base_order = ("year", "desc")
+    base_permissions = ["can_list", "can_show", "can_edit"]
+    label_columns = PACKAGE_LABELS
+    related_views = [FormView]
+    show_template = "appbuilder/general/model/show_cascade.html"

@@ -1,0 +1,89 @@
+"""Configuration from environment variables; nothing secret is committed.
+
+The embedded default (no variables set) is SQLite, Celery eager and mail to the log.
+"""
+
+import os
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    APP_NAME = "Almen styringsdialog"
+    APP_ICON = ""
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    DEVELOPMENT = _flag("APP_DEVELOPMENT", False)
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
+        f"sqlite:///{BASE_DIR / 'instance' / 'styringsdialog.db'}"
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Alembic owns the schema; FAB only syncs roles and permissions afterwards.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = _flag("FAB_UPDATE_PERMS", False)
+    FAB_SECURITY_MANAGER_CLASS = "app.security.AppSecurityManager"
+    FAB_ADD_SECURITY_API = DEVELOPMENT
+    FAB_API_SWAGGER_UI = DEVELOPMENT
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
+    FAB_INDEX_VIEW = "app.views.overview.HomeView"
+    FAB_SAFE_REDIRECT_HOSTS = [
+        h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "").split(",") if h.strip()
+    ]
+    FAB_API_MAX_PAGE_SIZE = 500
+
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "LBF"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    AUTH_RATE_LIMITED = _flag("AUTH_RATE_LIMITED", True)
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+    RATELIMIT_ENABLED = AUTH_RATE_LIMITED
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session (long autosave sessions)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_FOLDER = "translations"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "da": {"flag": "dk", "name": "Dansk"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    QUESTIONNAIRE_VERSION = os.environ.get("QUESTIONNAIRE_VERSION", "2026.1")
+
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@styringsdialog.local")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://")
+    # fast hashing keeps the per-test demo users cheap; production keeps FAB's scrypt
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -1,0 +1,132 @@
+"""Shared fixtures: one app per test session on the configured database (SQLite file by
+default, PostgreSQL when TEST_DATABASE_URL says so), the schema built by the Alembic
+migrations, and a fresh small demo world for the tests that want one."""
+
+import os
+import re
+import tempfile
+
+import pytest
+from sqlalchemy import text
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_configure(config):
+    if "TEST_DATABASE_URL" not in os.environ:
+        path = os.path.join(tempfile.mkdtemp(prefix="styringsdialog-test-"), "test.db")
+        os.environ["TEST_DATABASE_URL"] = f"sqlite:///{path}"
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return f"database: {re.sub(r'//[^@/]*@', '//', url)}"
+
+
+def requires_service(reason: str):
+    """Skip locally with a visible reason; on CI a missing service is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (required on CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from config import TestConfig
+
+    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=os.environ["TEST_DATABASE_URL"])
+    with application.app_context():
+        from app.extensions import db
+
+        _drop_everything(db)
+        upgrade()
+        application.appbuilder.add_permissions(update_perms=True)
+        application.appbuilder.sm.create_roles()
+        db.session.commit()
+    return application
+
+
+def _drop_everything(db):
+    """Start from an empty database, including Alembic's own version table."""
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+KEEP = {
+    "alembic_version",
+    "region",
+    "municipality",
+    "ab_role",
+    "ab_permission",
+    "ab_view_menu",
+    "ab_permission_view",
+    "ab_permission_view_role",
+}
+
+
+def clean_database(db):
+    """Empty every table but the master data, roles and permissions."""
+    db.session.remove()
+    tables = [t for t in db.metadata.sorted_tables if t.name not in KEEP]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    from app.extensions import db as database
+    from app.services.masterdata import load_regions_and_municipalities
+
+    with app.app_context():
+        clean_database(database)
+        load_regions_and_municipalities()
+        yield database
+        database.session.remove()
+
+
+@pytest.fixture
+def world(db, app):
+    """A fresh small demo world with its 2026 packages opened."""
+    from app.services import demo_data
+    from app.services.year_opening import open_year
+
+    result = demo_data.build("small")
+    open_year(2026, app.config["QUESTIONNAIRE_VERSION"])
+    return result
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, username, password="demo"):
+    """Log in through the real login form."""
+    response = client.post(
+        "/login/", data={"username": username, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, f"login as {username} failed"
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    def _login(username):
+        client.get("/logout/")
+        login(client, username)
+        return client
+
+    return _login

@@ -1,0 +1,152 @@
+"""LBF staff manage master data, users and packages through the generated screens."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import AppUser, Estate, Municipality, Organisation, Package
+from tests.conftest import login
+
+SCREENS = [
+    "/regionview/list/",
+    "/municipalityview/list/",
+    "/organisationview/list/",
+    "/estateview/list/",
+    "/packageview/list/",
+    "/users/list/",
+    "/auditentryview/list/",
+    "/years/",
+]
+
+
+@pytest.mark.parametrize("url", SCREENS)
+def test_lbf_opens_every_management_screen(client, world, url):
+    login(client, "lbf")
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/users/list/", "/years/", "/regionview/add", "/organisationview/add"]
+)
+@pytest.mark.parametrize("username", ["bo", "adm", "kbh"])
+def test_other_roles_cannot_open_lbf_screens(client, world, url, username):
+    login(client, username)
+    response = client.get(url)
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:
+        assert "/login" in response.location or response.location.endswith("/")
+
+
+def test_lbf_searches_organisations_by_name(client, world):
+    login(client, "lbf")
+    page = client.get("/organisationview/list/?_flt_2_name=Fyn").get_data(as_text=True)
+    cells = re.findall(r"<td>\s*([^<]*?)\s*</td>", page)
+    assert "Fyns Almennyttige Boligselskab" in cells
+    assert "Nordjysk Boligselskab" not in cells
+
+
+def test_organisation_show_page_relates_its_estates_and_packages(client, world, db):
+    login(client, "lbf")
+    org_id = db.session.scalar(select(Organisation.id).where(Organisation.number == 101))
+    page = client.get(f"/organisationview/show/{org_id}").get_data(as_text=True)
+    assert "Afdelinger" in page and "Dokumentationspakker" in page
+    assert "Havneholmen" in page
+
+
+def test_lbf_adds_an_estate_and_refuses_a_duplicate_number(client, world, db):
+    login(client, "lbf")
+    org = db.session.scalar(select(Organisation).where(Organisation.number == 851))
+    municipality = db.session.scalar(select(Municipality).where(Municipality.code == 851))
+    form = {
+        "organisation": org.id,
+        "number": 50,
+        "name": "Nyhavn",
+        "municipality": municipality.id,
+        "state": "IN_OPERATION",
+        "family_dwellings": 10,
+        "elderly_dwellings": 0,
+        "youth_dwellings": 0,
+        "area_m2": 800,
+    }
+    assert client.post("/estateview/add", data=form).status_code == 302
+    assert db.session.scalar(select(Estate).where(Estate.name == "Nyhavn")) is not None
+    before = db.session.scalar(select(func.count(Estate.id)))
+    client.post("/estateview/add", data=form | {"name": "Dublet"})
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Estate.id))) == before
+
+
+def test_lbf_creates_a_municipality_user(client, world, db):
+    login(client, "lbf")
+    role = client.application.appbuilder.sm.find_role("Kommune")
+    odense = db.session.scalar(select(Municipality).where(Municipality.code == 461))
+    response = client.post(
+        "/users/add",
+        data={
+            "first_name": "Ole",
+            "last_name": "Odense",
+            "username": "odense",
+            "email": "odense@example.dk",
+            "active": "y",
+            "roles": [role.id],
+            "municipality": odense.id,
+            "password": "hemmeligt-1",
+            "conf_password": "hemmeligt-1",
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(AppUser).where(AppUser.username == "odense"))
+    assert user.municipality_id == odense.id
+
+
+def test_user_whose_role_does_not_match_the_affiliation_is_refused(client, world, db):
+    login(client, "lbf")
+    role = client.application.appbuilder.sm.find_role("LBF")
+    org = db.session.scalar(select(Organisation).where(Organisation.number == 851))
+    response = client.post(
+        "/users/add",
+        data={
+            "first_name": "Forkert",
+            "last_name": "Rolle",
+            "username": "forkert",
+            "email": "forkert@example.dk",
+            "active": "y",
+            "roles": [role.id],
+            "organisation": org.id,
+            "password": "hemmeligt-1",
+            "conf_password": "hemmeligt-1",
+        },
+        follow_redirects=True,
+    )
+    assert "Rollen passer ikke til organisationens type" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(AppUser).where(AppUser.username == "forkert")) is None
+
+
+def test_open_year_button_opens_the_year_once(client, world, db):
+    login(client, "lbf")
+    first = client.post("/years/open", data={"year": "2027"}, follow_redirects=True)
+    assert "Styringsdialogår 2027 er åbnet" in first.get_data(as_text=True)
+    again = client.post("/years/open", data={"year": "2027"}, follow_redirects=True)
+    assert "allerede åbnet" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Package.id)).where(Package.year == 2027)) == 7
+
+
+def test_open_year_button_rejects_a_bad_year_with_a_danish_message(client, world, db):
+    login(client, "lbf")
+    response = client.post("/years/open", data={"year": "tyve"}, follow_redirects=True)
+    assert "Angiv et gyldigt styringsdialogår" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Package.id)).where(Package.year != 2026)) == 0
+
+
+def test_organisation_reads_the_log_of_its_own_packages_only(client, world, db):
+    from app.models import AuditEntry
+
+    login(client, "bo")
+    page = client.get("/auditentryview/list/?psize_AuditEntryView=100").get_data(as_text=True)
+    own = db.session.scalar(select(Package.id).join(Organisation).where(Organisation.number == 101))
+    entries = db.session.scalars(select(AuditEntry)).all()
+    assert len(entries) == 7
+    shown = [e for e in entries if f'/auditentryview/show/{e.id}"' in page]
+    assert [e.package_id for e in shown] == [own]
