@@ -39,6 +39,7 @@ class Config:
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     FAB_INDEX_VIEW = "app.views.overview.HomeView"
+    FAB_BASE_TEMPLATE = "layout.html"
     FAB_SAFE_REDIRECT_HOSTS = [
         h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "").split(",") if h.strip()
     ]

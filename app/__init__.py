@@ -30,8 +30,10 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
         appbuilder.post_init()
 
     from app import cli
+    from app.views import errors
 
     cli.register(app)
+    errors.register(app)
     return app
 
 

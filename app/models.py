@@ -284,8 +284,11 @@ class Answer(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    # the client's id of the save that wrote this version: a retried save is applied once
+    last_request_id: Mapped[str | None] = mapped_column(String(64))
 
     form: Mapped[Form] = relationship(back_populates="answers")
+    changed_by: Mapped[AppUser | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("form_id", "question_key", name="uq_answer_per_question"),
@@ -343,6 +346,75 @@ class Benchmark(Model):
     indexed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     __table_args__ = (UniqueConstraint("year", "key", name="uq_benchmark_year_key"),)
+
+
+class FlagThreshold(Model):
+    """LBF's critical-value rule for a key figure in a dialogue year; without a row the
+    questionnaire's default applies."""
+
+    __tablename__ = "flag_threshold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(80))
+    direction: Mapped[str] = mapped_column(String(20))
+    yellow: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    red: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+
+    __table_args__ = (
+        UniqueConstraint("year", "key", name="uq_flag_threshold_year_key"),
+        CheckConstraint(
+            "direction IN ('higher_is_worse', 'lower_is_worse')", name="ck_flag_threshold_direction"
+        ),
+        CheckConstraint("yellow >= 0 AND red >= yellow", name="ck_flag_threshold_order"),
+    )
+
+
+class MunicipalityFigure(Model):
+    """A municipality-wide figure, e.g. the employment rate of all its residents."""
+
+    __tablename__ = "municipality_figure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "year", "key", name="uq_municipality_figure"),
+    )
+
+
+class ComplaintCaseCount(Model):
+    """Tenant complaints board cases of an organisation in a year, by category."""
+
+    __tablename__ = "complaint_case_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(40))
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    lost: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year", "category", name="uq_complaint_case_count"),
+        CheckConstraint("decided >= 0 AND lost >= 0 AND lost <= decided", name="ck_complaints"),
+    )
+
+
+class LettingToolUse(Model):
+    """A letting tool (waiting list, flexible, ...) used for an estate's family dwellings."""
+
+    __tablename__ = "letting_tool_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    tool: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (UniqueConstraint("estate_id", "year", "tool", name="uq_letting_tool_use"),)
 
 
 class AccountsFiling(Model):

@@ -13,6 +13,8 @@ _SELF_SERVICE = [
 ]
 _FOLLOW = [
     ["OverviewView", "can_.*"],
+    ["PackageContentView", "can_show"],
+    ["FormPageView", "can_(first_section|section|csrf_token)"],
     ["PackageView", "can_(list|show)"],
     ["FormView", "can_(list|show)"],
     ["OrganisationView", "can_(list|show)"],
@@ -26,7 +28,13 @@ _FOLLOW = [
         "menu_access",
     ],
 ]
-_ORGANISATION = [*_FOLLOW, *_SELF_SERVICE, ["AuditEntryView", "can_(list|show)"]]
+_ORGANISATION = [
+    *_FOLLOW,
+    *_SELF_SERVICE,
+    ["AuditEntryView", "can_(list|show)"],
+    ["PackageContentView", "can_last_year"],
+    ["FormPageView", "can_save"],
+]
 
 FAB_ROLES = {
     Role.LBF.value: [[".*", ".*"]],

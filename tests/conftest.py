@@ -46,7 +46,18 @@ def app():
         application.appbuilder.add_permissions(update_perms=True)
         application.appbuilder.sm.create_roles()
         db.session.commit()
-    return application
+    yield application
+    dispose_engines(application)
+
+
+def dispose_engines(application):
+    """Close every pooled connection of an app (PostgreSQL warns about open ones)."""
+    from app.extensions import db
+
+    with application.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def _drop_everything(db):

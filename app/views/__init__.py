@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder) -> None:
+    from app.views.filling import FormPageView, PackageContentView
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
@@ -19,6 +20,8 @@ def register(appbuilder) -> None:
         icon="fa-folder-open",
     )
     appbuilder.add_view_no_menu(FormView)
+    appbuilder.add_view_no_menu(PackageContentView)
+    appbuilder.add_view_no_menu(FormPageView)
     appbuilder.add_view(
         OrganisationView,
         "Organisationer",

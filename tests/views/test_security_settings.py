@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import requires_service
+from tests.conftest import dispose_engines, requires_service
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def strict_app(app):
     from app import create_app
     from config import TestConfig
 
-    return create_app(
+    application = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=os.environ["TEST_DATABASE_URL"],
         WTF_CSRF_ENABLED=True,
@@ -26,6 +26,8 @@ def strict_app(app):
         SESSION_COOKIE_SECURE=True,
         SAFE_REDIRECT_HOSTS=[],
     )
+    yield application
+    dispose_engines(application)
 
 
 def _csrf(html: str) -> str:

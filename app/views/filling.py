@@ -1,0 +1,221 @@
+"""Filling in a package (user guide 5.2): the package overview, the form pages and autosave.
+
+Thin: parse the request, call a service, map its refusal to a status and a Danish message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import has_access_api
+from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
+
+from app.extensions import db
+from app.models import Attachment
+from app.rules.enums import FormStatus
+from app.rules.workflow import allowed_transitions
+from app.security import current_actor, relations_to_package
+from app.services import forms as service
+from app.services.report import computed_parts
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def local_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN).strftime("%H:%M")
+
+
+def _message(error: service.FormError) -> str:
+    return gettext(error.message, **error.params)
+
+
+class PackageContentView(BaseView):
+    """The overview of one package (5.2.2): its forms with their status, attachments, last
+    year's answers."""
+
+    route_base = "/package"
+    default_view = "show"
+
+    @expose("/<int:package_id>/")
+    @has_access
+    def show(self, package_id: int):
+        actor = current_actor()
+        try:
+            package = service.visible_package(package_id, actor)
+        except service.NotFound:
+            abort(404)
+        package_forms = service.package_forms(package, actor)
+        content_visible = bool(package_forms)
+        attachments = (
+            db.session.query(Attachment).filter(Attachment.package_id == package.id).all()
+            if content_visible
+            else []
+        )
+        editable = service.may_edit(package, actor)
+        return self.render_template(
+            "package.html",
+            package=package,
+            forms=package_forms,
+            attachments=attachments,
+            editable=editable,
+            content_visible=content_visible,
+            last_year_refusal=service.last_year_refusal(package) if editable else None,
+            transitions=allowed_transitions(package.status, relations_to_package(actor, package)),
+        )
+
+    @expose("/<int:package_id>/last-year", methods=["POST"])
+    @has_access
+    def last_year(self, package_id: int):
+        actor = current_actor()
+        scope = request.form.get("scope", "all")
+        try:
+            estate_ids = (
+                {int(i) for i in request.form.getlist("estates")} if scope == "selected" else None
+            )
+        except ValueError:
+            abort(400)
+        report = bool(request.form.get("report"))
+        if not report and scope == "none":
+            flash(gettext("Vælg mindst ét skema, der skal have sidste års svar."), "warning")
+            return redirect(url_for("PackageContentView.show", package_id=package_id))
+        try:
+            result = service.load_last_year(
+                package_id,
+                actor,
+                report=report,
+                estate_ids=estate_ids if scope != "none" else set(),
+                overwrite=bool(request.form.get("overwrite")),
+            )
+        except service.NotFound:
+            abort(404)
+        except service.FormError as error:
+            flash(_message(error), "danger")
+        else:
+            flash(
+                gettext(
+                    "Sidste års svar er indlæst: %(copied)s svar i %(forms)s skemaer. "
+                    "%(kept)s svar, der allerede var givet i år, er bevaret.",
+                    copied=result.answers_copied,
+                    forms=result.forms,
+                    kept=result.answers_kept,
+                ),
+                "success",
+            )
+        return redirect(url_for("PackageContentView.show", package_id=package_id))
+
+
+class FormPageView(BaseView):
+    """One form, section by section (5.2.3), with autosave."""
+
+    route_base = "/form"
+    default_view = "first_section"
+
+    @expose("/<int:form_id>/")
+    @has_access
+    def first_section(self, form_id: int):
+        form, definition = self._load(form_id)
+        first = service.progress_of(form, definition, {}, {}).sections[0].key
+        return redirect(url_for("FormPageView.section", form_id=form.id, section_key=first))
+
+    @expose("/<int:form_id>/<section_key>")
+    @has_access
+    def section(self, form_id: int, section_key: str):
+        actor = current_actor()
+        form, definition = self._load(form_id)
+        answers = service.answers_of(form)
+        values = {k: a.value for k, a in answers.items()}
+        figures = service.form_figures(form, definition)
+        progress = service.progress_of(form, definition, values, figures)
+        keys = [s.key for s in progress.sections]
+        if section_key not in keys:
+            abort(404)
+        index = keys.index(section_key)
+        section = definition.section(section_key)
+        return self.render_template(
+            "form.html",
+            form=form,
+            package=form.package,
+            definition=definition,
+            section=section,
+            progress=progress,
+            section_titles={s.key: s.title for s in definition.sections},
+            index=index,
+            previous_key=keys[index - 1] if index > 0 else None,
+            next_key=keys[index + 1] if index + 1 < len(keys) else None,
+            answers=answers,
+            figures=figures,
+            flagged=service.flagged_items(definition, figures),
+            computed=computed_parts(form, definition, figures),
+            editable=service.may_edit(form.package, actor),
+            missing={v.field for v in progress.missing},
+            FormStatus=FormStatus,
+            local_time=local_time,
+        )
+
+    @expose("/<int:form_id>/answers", methods=["POST"])
+    @has_access_api
+    def save(self, form_id: int):
+        """Autosave one answer: JSON {key, value, version, request_id}."""
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
+            return _json_error(400, gettext("Ugyldig forespørgsel."))
+        version = payload.get("version", 0)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            return _json_error(400, gettext("Ugyldig version."))
+        request_id = payload.get("request_id")
+        if request_id is not None and (not isinstance(request_id, str) or len(request_id) > 64):
+            return _json_error(400, gettext("Ugyldigt forespørgsels-id."))
+        try:
+            saved = service.save_answer(
+                form_id, payload["key"], payload.get("value"), version, request_id, current_actor()
+            )
+        except service.Conflict as conflict:
+            db.session.rollback()
+            return jsonify(
+                error="conflict",
+                message=gettext(
+                    "En anden har gemt et nyt svar. Vælg hvilket svar, der skal gælde."
+                ),
+                key=conflict.key,
+                value=conflict.value,
+                version=conflict.version,
+                changed_by=conflict.changed_by,
+                changed_at=local_time(conflict.changed_at),
+            ), 409
+        except service.FormError as error:
+            db.session.rollback()
+            return _json_error(error.status, _message(error), key=payload["key"])
+        return jsonify(
+            key=saved.key,
+            value=saved.value,
+            version=saved.version,
+            saved_at=local_time(saved.saved_at),
+            form_status=saved.form_status.value,
+            form_status_label=gettext(saved.form_status.label),
+            package_status=saved.package_status.value,
+            package_status_label=gettext(saved.package_status.label),
+            sections={k: v.value for k, v in saved.sections.items()},
+        )
+
+    @expose("/csrf-token")
+    @has_access_api
+    def csrf_token(self):
+        """A fresh CSRF token for a page left open for hours."""
+        return jsonify(token=generate_csrf())
+
+    def _load(self, form_id: int):
+        try:
+            form = service.visible_form(form_id, current_actor())
+        except service.NotFound:
+            abort(404)
+        return form, service.definition_of(form)
+
+
+def _json_error(status: int, message: str, **extra):
+    return jsonify(error="refused", message=message, **extra), status
