@@ -30,10 +30,11 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
         appbuilder.post_init()
 
     from app import cli
-    from app.views import errors
+    from app.views import errors, formatting
 
     cli.register(app)
     errors.register(app)
+    formatting.register(app)
     return app
 
 

@@ -200,7 +200,9 @@ _FILTERS = {
     Benchmark: lambda actor: true(),
     FlagThreshold: lambda actor: true(),
     MunicipalityFigure: lambda actor: true(),
-    ComplaintCaseCount: lambda actor: _organisation_scoped(ComplaintCaseCount.organisation_id, actor),
+    ComplaintCaseCount: lambda actor: _organisation_scoped(
+        ComplaintCaseCount.organisation_id, actor
+    ),
     LettingToolUse: lambda actor: LettingToolUse.estate_id.in_(
         select(Estate.id).where(_estate_filter(actor))
     ),

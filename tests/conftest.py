@@ -99,8 +99,10 @@ def clean_database(db):
 @pytest.fixture
 def db(app):
     from app.extensions import db as database
+    from app.services.key_figures import forget_efficiency_averages
     from app.services.masterdata import load_regions_and_municipalities
 
+    forget_efficiency_averages()
     with app.app_context():
         clean_database(database)
         load_regions_and_municipalities()

@@ -55,7 +55,7 @@ def _check_text(question: Question, value) -> Checked:
 
 
 def _check_choice(question: Question, value) -> Checked:
-    if value not in {option.value for option in question.options}:
+    if not isinstance(value, str) or value not in {option.value for option in question.options}:
         return _refuse("not_an_option", N_("Vælg et af de mulige svar."), question.key)
     return Checked(value)
 
@@ -66,13 +66,13 @@ def _check_list(question: Question, value) -> Checked:
     items = [item.strip() for item in value if item.strip()]
     limit = question.max_items or DEFAULT_LIST_ITEMS
     if len(items) > limit:
-        return _refuse(
-            "too_many_items", N_("Højst %(max)s punkter."), question.key, max=limit
-        )
+        return _refuse("too_many_items", N_("Højst %(max)s punkter."), question.key, max=limit)
     length = question.max_length or DEFAULT_ITEM_LENGTH
     if any(len(item) > length for item in items):
         return _refuse(
-            "item_too_long", N_("Et punkt er for langt: højst %(max)s tegn."), question.key,
+            "item_too_long",
+            N_("Et punkt er for langt: højst %(max)s tegn."),
+            question.key,
             max=length,
         )
     return Checked(items or None)

@@ -1,5 +1,6 @@
 """Critical key figures: how far a value lies from its benchmark in the worse direction."""
 
+import math
 from dataclasses import dataclass
 
 from app.rules.enums import N_, Flag
@@ -20,6 +21,8 @@ class CriticalRule:
     def __post_init__(self):
         if self.direction not in (HIGHER_IS_WORSE, LOWER_IS_WORSE):
             raise ValueError(f"unknown direction {self.direction!r}")
+        if not (math.isfinite(self.yellow) and math.isfinite(self.red)):
+            raise ValueError("thresholds must be finite numbers")
         if self.yellow < 0 or self.red < self.yellow:
             raise ValueError("thresholds must satisfy 0 <= yellow <= red")
 
@@ -37,7 +40,8 @@ class FlagResult:
 
 NO_BENCHMARK = N_("Intet benchmark: nøgletallet kan ikke vurderes.")
 ZERO_BENCHMARK = N_("Benchmark er 0: afvigelsen kan ikke beregnes.")
-NO_VALUE = N_("Ingen værdi: regnskabet er ikke indberettet.")
+NO_VALUE = N_("Ingen værdi.")
+ACCOUNTS_NOT_FILED = N_("Regnskabet er ikke indberettet til Landsbyggefonden: ingen nøgletal.")
 
 
 def deviation(value: float, benchmark: float, direction: str) -> float:

@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 from app.extensions import db
 from app.models import AppUser, Estate, Municipality, Organisation
 from app.rules.enums import EstateState, OrganisationKind, Role
+from app.services import demo_figures
 from app.services.masterdata import load_regions_and_municipalities
 
 DEMO_PASSWORD = "demo"
@@ -82,9 +83,13 @@ def build(scale: str, seed: int = 2026) -> DemoResult:
     municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
     if scale == "small":
         users = _small_world(rng, municipalities)
+        db.session.commit()
+        # five years of history; 851 has not yet filed the accounts behind the 2026 package
+        demo_figures.generate([2022, 2023, 2024, 2025, 2026], seed, unfiled={851})
     else:
         users = _sector_world(rng, municipalities)
-    db.session.commit()
+        db.session.commit()
+        demo_figures.generate([2025, 2026], seed)
     organisations = db.session.scalar(select(func.count(Organisation.id)))
     estates, dwellings = db.session.execute(
         select(
@@ -277,12 +282,7 @@ def _sector_world(rng, m) -> list[DemoUser]:
         )
     ]
 
-    sizes = [rng.paretovariate(1.1) for _ in housing_ids]
-    scale = estate_target / sum(sizes)
-    counts = [max(1, round(s * scale)) for s in sizes]
-    counts[0] += estate_target - sum(counts)  # land exactly on the target
-    if counts[0] < 1:
-        raise DemoDataError("sector size distribution went wrong")
+    counts = _estate_counts(rng, len(housing_ids), estate_target)
 
     estate_rows = []
     for org_id, home, count in zip(housing_ids, homes, counts, strict=True):
@@ -310,6 +310,24 @@ def _sector_world(rng, m) -> list[DemoUser]:
         DemoUser("adm", Role.ADMINISTRATION, str(first_admin)),
         DemoUser("kbh", Role.MUNICIPALITY, str(m[101])),
     ]
+
+
+# the largest Danish housing organisations have a few hundred estates
+MAX_ESTATES_PER_ORGANISATION = 250
+
+
+def _estate_counts(rng, organisations: int, target: int) -> list[int]:
+    """Skewed organisation sizes (many small, a few large) adding up to `target` estates."""
+    sizes = [rng.paretovariate(1.1) for _ in range(organisations)]
+    scale = target / sum(sizes)
+    counts = [min(MAX_ESTATES_PER_ORGANISATION, max(1, round(s * scale))) for s in sizes]
+    index = 0
+    while sum(counts) != target:
+        step = 1 if sum(counts) < target else -1
+        if 1 <= counts[index] + step <= MAX_ESTATES_PER_ORGANISATION:
+            counts[index] += step
+        index = (index + 1) % organisations
+    return counts
 
 
 def _scale_dwellings(rows, target: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Answer, Estate, Form, Organisation, Package
+from app.models import Answer, Estate, Form, Package
 from app.questionnaires import FormDefinition, KeyFigureTable, Questionnaire, load
 from app.rules.access import Actor
 from app.rules.answers import check_answer, is_answered
@@ -136,7 +136,9 @@ def flagged_items(definition: FormDefinition, figures: dict[str, FigureCell]) ->
     return frozenset(
         table.key
         for table in definition.key_figure_tables()
-        if any(figures.get(row.figure) and figures[row.figure].result.critical for row in table.rows)
+        if any(
+            figures.get(row.figure) and figures[row.figure].result.critical for row in table.rows
+        )
     )
 
 
@@ -245,8 +247,9 @@ def save_answer(
     definition = definition_of(form)
     checked = check_answer(definition, key, value)
     if not checked.ok:
-        raise Invalid(checked.violations[0].message, checked.violations,
-                      **checked.violations[0].params_dict())
+        raise Invalid(
+            checked.violations[0].message, checked.violations, **checked.violations[0].params_dict()
+        )
 
     answer = db.session.scalar(
         select(Answer).where(Answer.form_id == form.id, Answer.question_key == key)
@@ -268,16 +271,25 @@ def save_answer(
     answer.last_request_id = request_id
     package.changed_at = now
     audit.record(
-        "answer", "Answer", None, package_id=package.id, field=f"{form.id}:{key}", old=old,
-        new=checked.value, user_id=actor.user_id,
+        "answer",
+        "Answer",
+        None,
+        package_id=package.id,
+        field=f"{form.id}:{key}",
+        old=old,
+        new=checked.value,
+        user_id=actor.user_id,
     )
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError):
         db.session.rollback()
-        raise _conflict(key, db.session.scalar(
-            select(Answer).where(Answer.form_id == form_id, Answer.question_key == key)
-        )) from None
+        raise _conflict(
+            key,
+            db.session.scalar(
+                select(Answer).where(Answer.form_id == form_id, Answer.question_key == key)
+            ),
+        ) from None
     progress = refresh_statuses(form)
     db.session.commit()
     return _saved(form, answer, progress)
@@ -334,7 +346,10 @@ def last_year_refusal(package: Package) -> Violation | None:
                 "Sidste års svar er givet i en anden version af skemaerne (%(old)s) end i år "
                 "(%(new)s) og kan derfor ikke indlæses."
             ),
-            params=(("old", previous.questionnaire_version), ("new", package.questionnaire_version)),
+            params=(
+                ("old", previous.questionnaire_version),
+                ("new", package.questionnaire_version),
+            ),
         )
     return None
 
@@ -404,8 +419,12 @@ def load_last_year(
     if copied:
         package.changed_at = _now()
         audit.record(
-            "load_last_year", "Package", package.id, package_id=package.id,
-            new=f"{copied} svar i {touched} skemaer", user_id=actor.user_id,
+            "load_last_year",
+            "Package",
+            package.id,
+            package_id=package.id,
+            new=f"{copied} svar i {touched} skemaer",
+            user_id=actor.user_id,
         )
     db.session.commit()
     return LastYearResult(touched, copied, kept)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
@@ -13,23 +12,26 @@ from app.models import (
     ComplaintCaseCount,
     Estate,
     Form,
+    KeyFigureValue,
     LettingToolUse,
     Municipality,
     MunicipalityFigure,
     Organisation,
+    Region,
 )
-from app.questionnaires import Computed, FormDefinition
+from app.questionnaires import Computed
 from app.rules import report as rules
-from app.rules.enums import EstateState, Flag
+from app.rules.enums import EstateState
 from app.services.forms import questionnaire_of
-from app.services.key_figures import FigureCell, efficiency_averages, figure_cells
+from app.services.key_figures import FigureCell, efficiency_averages, estate_flags
 
 COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
+PART_A = ("a_challenges", "a_items")
 
 
-def computed_parts(form: Form, definition: FormDefinition, figures: dict[str, FigureCell]):
-    """{item key: data} for every computed item of the form."""
-    items = [i for i in definition.items() if isinstance(i, Computed)]
+def computed_parts(form: Form, items, figures: dict[str, FigureCell]):
+    """{item key: data} for the given items' generated parts."""
+    items = [i for i in items if isinstance(i, Computed)]
     if not items:
         return {}
     context = _Context(form, figures)
@@ -42,6 +44,7 @@ class _Context:
         self.package = form.package
         self.figures = figures
         self._estates = None
+        self._with_flags = False
 
     # --- heads -----------------------------------------------------------------------------
 
@@ -80,16 +83,18 @@ class _Context:
 
     # --- the report's parts from all the estates ----------------------------------------------
 
-    def estates(self) -> list[rules.EstateFacts]:
-        if self._estates is None:
-            self._estates = _estate_facts(self.package)
+    def estates(self, with_flags: bool = False) -> list[rules.EstateFacts]:
+        """The estates' facts; their critical flags only for the parts that show them."""
+        if self._estates is None or (with_flags and not self._with_flags):
+            self._estates = _estate_facts(self.package, with_flags)
+            self._with_flags = with_flags
         return self._estates
 
     def estate_conclusions(self, item):
         return rules.estate_conclusions(self.estates())
 
     def critical_estates(self, item):
-        return rules.critical_estates(self.estates())
+        return rules.critical_estates(self.estates(with_flags=True))
 
     def efficiency_distribution(self, item):
         return rules.efficiency_distribution(self.estates())
@@ -121,43 +126,54 @@ class _Context:
         return table
 
 
-def _estate_facts(package) -> list[rules.EstateFacts]:
+def _estate_facts(package, with_flags: bool) -> list[rules.EstateFacts]:
     """Everything the report needs of the package's estates, in a fixed number of queries."""
-    forms = db.session.scalars(
-        select(Form)
-        .options(
-            joinedload(Form.estate).joinedload(Estate.municipality).joinedload(Municipality.region)
+    estates = db.session.execute(
+        select(
+            Form.id.label("form_id"),
+            Estate.id,
+            Estate.number,
+            Estate.name,
+            Estate.state,
+            Estate.family_dwellings,
+            Estate.municipality_id,
+            Municipality.name.label("municipality"),
+            Region.name.label("region"),
         )
-        .where(Form.package_id == package.id, Form.estate_id.is_not(None))
+        .join(Estate, Estate.id == Form.estate_id)
+        .join(Municipality, Municipality.id == Estate.municipality_id)
+        .join(Region, Region.id == Municipality.region_id)
+        .where(Form.package_id == package.id)
     ).all()
-    if not forms:
+    if not estates:
         return []
-    estate_ids = [f.estate_id for f in forms]
     answers = defaultdict(dict)
     for form_id, key, value in db.session.execute(
-        select(Answer.form_id, Answer.question_key, Answer.value).where(
-            Answer.form_id.in_([f.id for f in forms]),
-            Answer.question_key.in_(["a_challenges", "a_items"]),
-        )
+        select(Answer.form_id, Answer.question_key, Answer.value)
+        .join(Form, Form.id == Answer.form_id)
+        .where(Form.package_id == package.id, Answer.question_key.in_(PART_A))
     ):
         answers[form_id][key] = value
-    questionnaire = questionnaire_of(package)
-    flag_keys = [k for keys in rules.CRITICAL_GROUPS.values() for k in keys]
-    cells = figure_cells(
-        questionnaire,
-        [*flag_keys, "employment_rate"],
-        package.organisation_id,
-        package.year,
-        estate_ids,
-    )
-    efficiency = _estate_values(estate_ids, package.year, "efficiency")
-    tools = defaultdict(list)
+    flags = {}
+    if with_flags:
+        flags = estate_flags(
+            questionnaire_of(package),
+            [k for keys in rules.CRITICAL_GROUPS.values() for k in keys],
+            package.organisation_id,
+            package.year,
+            [e.id for e in estates],
+        )
+    efficiency = _estate_values(package.organisation_id, package.year, "efficiency")
+    employment = _estate_values(package.organisation_id, package.year, "employment_rate")
+    tools = defaultdict(set)
     for estate_id, tool in db.session.execute(
-        select(LettingToolUse.estate_id, LettingToolUse.tool).where(
-            LettingToolUse.estate_id.in_(estate_ids), LettingToolUse.year == package.year
+        select(LettingToolUse.estate_id, LettingToolUse.tool)
+        .join(Estate, Estate.id == LettingToolUse.estate_id)
+        .where(
+            Estate.organisation_id == package.organisation_id, LettingToolUse.year == package.year
         )
     ):
-        tools[estate_id].append(rules.LettingTool(tool))
+        tools[estate_id].add(rules.LettingTool(tool))
     municipal_employment = {
         municipality_id: float(value)
         for municipality_id, value in db.session.execute(
@@ -167,43 +183,34 @@ def _estate_facts(package) -> list[rules.EstateFacts]:
             )
         )
     }
-    facts = []
-    for form in forms:
-        estate = form.estate
-        estate_cells = cells.get(estate.id, {})
-        employment = estate_cells.get("employment_rate")
-        facts.append(
-            rules.EstateFacts(
-                number=estate.number,
-                name=estate.name,
-                municipality=estate.municipality.name,
-                region=estate.municipality.region.name,
-                family_dwellings=estate.family_dwellings,
-                in_operation=estate.state == EstateState.IN_OPERATION,
-                has_challenges=answers[form.id].get("a_challenges"),
-                challenge_items=tuple(answers[form.id].get("a_items") or ()),
-                flags={
-                    key: cell.result.flag
-                    for key, cell in estate_cells.items()
-                    if cell.result.flag != Flag.NONE
-                },
-                efficiency=efficiency.get(estate.id),
-                employment_rate=employment.value if employment else None,
-                municipality_employment_rate=municipal_employment.get(estate.municipality_id),
-                letting_tools=tuple(sorted(set(tools[estate.id]), key=list(rules.LettingTool).index)),
-            )
+    order = list(rules.LettingTool)
+    return [
+        rules.EstateFacts(
+            number=e.number,
+            name=e.name,
+            municipality=e.municipality,
+            region=e.region,
+            family_dwellings=e.family_dwellings,
+            in_operation=e.state == EstateState.IN_OPERATION,
+            has_challenges=answers[e.form_id].get("a_challenges"),
+            challenge_items=tuple(answers[e.form_id].get("a_items") or ()),
+            flags=flags.get(e.id, {}),
+            efficiency=efficiency.get(e.id),
+            employment_rate=employment.get(e.id),
+            municipality_employment_rate=municipal_employment.get(e.municipality_id),
+            letting_tools=tuple(sorted(tools[e.id], key=order.index)),
         )
-    return facts
+        for e in estates
+    ]
 
 
-def _estate_values(estate_ids, year, key) -> dict[int, float]:
-    from app.models import KeyFigureValue
-
+def _estate_values(organisation_id, year, key) -> dict[int, float]:
     return {
         estate_id: float(value)
         for estate_id, value in db.session.execute(
             select(KeyFigureValue.estate_id, KeyFigureValue.value).where(
-                KeyFigureValue.estate_id.in_(estate_ids),
+                KeyFigureValue.organisation_id == organisation_id,
+                KeyFigureValue.estate_id.is_not(None),
                 KeyFigureValue.year == year,
                 KeyFigureValue.key == key,
             )

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(appbuilder) -> None:
-    from app.views.filling import FormPageView, PackageContentView
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
+    from app.views.filling import FormPageView, PackageContentView
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
     from app.views.packages import AuditEntryView, FormView, PackageView

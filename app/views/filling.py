@@ -151,7 +151,7 @@ class FormPageView(BaseView):
             answers=answers,
             figures=figures,
             flagged=service.flagged_items(definition, figures),
-            computed=computed_parts(form, definition, figures),
+            computed=computed_parts(form, section.items, figures),
             editable=service.may_edit(form.package, actor),
             missing={v.field for v in progress.missing},
             FormStatus=FormStatus,

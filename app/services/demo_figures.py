@@ -1,0 +1,181 @@
+"""Plausible register data for the demo worlds, until the register imports exist: key figure
+values and benchmarks, accounts filings, complaints board cases, letting tools, efficiency
+and employment, for a run of dialogue years."""
+
+import random
+
+from sqlalchemy import insert, select
+
+from app.extensions import db
+from app.models import (
+    AccountsFiling,
+    Benchmark,
+    ComplaintCaseCount,
+    Estate,
+    KeyFigureValue,
+    LettingToolUse,
+    Municipality,
+    MunicipalityFigure,
+    Organisation,
+)
+from app.rules.enums import EstateState, OrganisationKind
+from app.rules.report import LettingTool
+
+# key: (benchmark, low, high); values are drawn around the benchmark within [low, high]
+ORGANISATION_FIGURES = {
+    "admin_contribution_per_unit": (4200, 3000, 7000),
+    "building_fee_new_share": (2.5, 1.4, 4.0),
+    "building_fee_renovation_share": (3.0, 1.8, 4.8),
+    "disposition_fund_per_unit": (15000, 4000, 30000),
+    "working_capital_per_unit": (3000, 800, 6000),
+}
+ADMINISTRATION_FIGURES = {
+    k: v for k, v in ORGANISATION_FIGURES.items() if k != "disposition_fund_per_unit"
+}
+ESTATE_FIGURES = {
+    "maintenance_provision_annual_per_lease": (9000, 3500, 15000),
+    "maintenance_provision_annual_per_m2": (110, 40, 180),
+    "maintenance_provision_accumulated_per_lease": (40000, 9000, 80000),
+    "maintenance_provision_accumulated_per_m2": (500, 120, 900),
+    "rent_per_m2_family": (900, 700, 1150),
+    "rent_per_m2_youth": (1100, 900, 1350),
+    "rent_per_m2_elderly": (1000, 800, 1250),
+    "move_out_rate_family": (11, 5, 22),
+    "move_out_rate_elderly": (12, 6, 22),
+    "move_out_rate_youth": (35, 18, 60),
+    "vacancy_rate_family": (0.8, 0.0, 2.5),
+    "vacancy_rate_elderly": (1.2, 0.0, 3.5),
+    "vacancy_rate_youth": (1.5, 0.0, 4.0),
+    "employment_rate": (62, 35, 85),
+    "efficiency": (88, 62, 104),
+}
+# figures that exist only where the estate has dwellings of the type
+BY_TYPE = {
+    "family": ("rent_per_m2_family", "move_out_rate_family", "vacancy_rate_family"),
+    "elderly": ("rent_per_m2_elderly", "move_out_rate_elderly", "vacancy_rate_elderly"),
+    "youth": ("rent_per_m2_youth", "move_out_rate_youth", "vacancy_rate_youth"),
+}
+# a figure without a benchmark in the newest year shows the "no benchmark" note, and one
+# whose benchmark is carried forward from the year before shows it as indexed
+WITHOUT_BENCHMARK = "building_fee_renovation_share"
+INDEXED_BENCHMARK = "working_capital_per_unit"
+COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
+
+
+def _draw(rng: random.Random, benchmark: float, low: float, high: float) -> float:
+    value = rng.triangular(low, high, benchmark)
+    return round(value, 2)
+
+
+def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()) -> int:
+    """Write the register data of every organisation and estate for `years`; the
+    organisations numbered in `unfiled` have not filed the accounts of the newest year."""
+    rng = random.Random(seed)
+    newest = max(years)
+    organisations = db.session.execute(
+        select(Organisation.id, Organisation.number, Organisation.kind)
+    ).all()
+    estates = db.session.execute(
+        select(
+            Estate.id,
+            Estate.organisation_id,
+            Estate.state,
+            Estate.family_dwellings,
+            Estate.elderly_dwellings,
+            Estate.youth_dwellings,
+        ).where(Estate.state == EstateState.IN_OPERATION)
+    ).all()
+    rows = []
+    filings = []
+    complaints = []
+    for org_id, number, kind in organisations:
+        figures = (
+            ORGANISATION_FIGURES if kind == OrganisationKind.HOUSING else ADMINISTRATION_FIGURES
+        )
+        base = {key: _draw(rng, *spec) for key, spec in figures.items()}
+        for year in years:
+            if not (year == newest and number in unfiled):
+                filings.append({"organisation_id": org_id, "accounting_year": year - 1})
+            for key, value in base.items():
+                rows.append(_value(year, key, org_id, None, value * rng.uniform(0.95, 1.05)))
+            if kind == OrganisationKind.HOUSING:
+                for category in COMPLAINT_CATEGORIES:
+                    decided = rng.choice([0, 0, 1, 2, 3, 5])
+                    complaints.append(
+                        {
+                            "organisation_id": org_id,
+                            "year": year,
+                            "category": category,
+                            "decided": decided,
+                            "lost": rng.randint(0, decided),
+                        }
+                    )
+    tools = []
+    for estate in estates:
+        present = {
+            "family": estate.family_dwellings > 0,
+            "elderly": estate.elderly_dwellings > 0,
+            "youth": estate.youth_dwellings > 0,
+        }
+        absent = {key for kind, keys in BY_TYPE.items() if not present[kind] for key in keys}
+        base = {key: _draw(rng, *spec) for key, spec in ESTATE_FIGURES.items() if key not in absent}
+        used = [LettingTool.WAITING_LIST] + rng.sample(
+            [t for t in LettingTool if t != LettingTool.WAITING_LIST], rng.choice([0, 1, 1, 2])
+        )
+        for year in years:
+            for key, value in base.items():
+                rows.append(
+                    _value(
+                        year,
+                        key,
+                        estate.organisation_id,
+                        estate.id,
+                        value * rng.uniform(0.95, 1.05),
+                    )
+                )
+            if present["family"]:
+                tools.extend({"estate_id": estate.id, "year": year, "tool": t.value} for t in used)
+    benchmarks = []
+    for year in years:
+        for key, (benchmark, _low, _high) in {**ORGANISATION_FIGURES, **ESTATE_FIGURES}.items():
+            if (year == newest and key == INDEXED_BENCHMARK) or (
+                year >= newest - 1 and key == WITHOUT_BENCHMARK
+            ):
+                continue  # too few filed accounts for a valid benchmark
+            drift = 1 + 0.02 * (year - min(years))
+            benchmarks.append(
+                {"year": year, "key": key, "value": round(benchmark * drift, 2), "indexed": False}
+            )
+    municipal = [
+        {
+            "municipality_id": municipality_id,
+            "year": year,
+            "key": "employment_rate",
+            "value": round(rng.uniform(68, 80), 1),
+        }
+        for municipality_id in db.session.scalars(select(Municipality.id))
+        for year in years
+    ]
+    for table, batch in (
+        (KeyFigureValue, rows),
+        (Benchmark, benchmarks),
+        (AccountsFiling, filings),
+        (ComplaintCaseCount, complaints),
+        (LettingToolUse, tools),
+        (MunicipalityFigure, municipal),
+    ):
+        for start in range(0, len(batch), 5000):
+            db.session.execute(insert(table), batch[start : start + 5000])
+    db.session.commit()
+    return len(rows)
+
+
+def _value(year, key, organisation_id, estate_id, value):
+    return {
+        "year": year,
+        "key": key,
+        "organisation_id": organisation_id,
+        "estate_id": estate_id,
+        "value": round(value, 2),
+        "source": "demo",
+    }

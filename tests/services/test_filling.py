@@ -1,0 +1,390 @@
+"""Saving answers, deriving statuses, computed report parts and last year's answers."""
+
+import pytest
+from sqlalchemy import select, update
+
+from app.models import (
+    AccountsFiling,
+    Answer,
+    AppUser,
+    AuditEntry,
+    Estate,
+    Form,
+    KeyFigureValue,
+    Organisation,
+    Package,
+)
+from app.rules.enums import EstateState, Flag, FormStatus, PackageStatus
+from app.rules.flags import ACCOUNTS_NOT_FILED
+from app.security import actor_for
+from app.services import forms as service
+from app.services.report import computed_parts
+from app.services.year_opening import open_year
+
+
+def actor(db, username):
+    return actor_for(db.session.scalar(select(AppUser).where(AppUser.username == username)))
+
+
+def package_of(db, number, year=2026):
+    return db.session.scalar(
+        select(Package)
+        .join(Organisation)
+        .where(Organisation.number == number, Package.year == year)
+    )
+
+
+def estate_form(db, package, estate_number):
+    return db.session.scalar(
+        select(Form)
+        .join(Estate)
+        .where(Form.package_id == package.id, Estate.number == estate_number)
+    )
+
+
+def save(db, form, key, value, version=None, user="bo", request_id=None):
+    if version is None:
+        answer = db.session.scalar(
+            select(Answer).where(Answer.form_id == form.id, Answer.question_key == key)
+        )
+        version = answer.version if answer else 0
+    return service.save_answer(form.id, key, value, version, request_id, actor(db, user))
+
+
+def figures_and_definition(form):
+    definition = service.definition_of(form)
+    return definition, service.form_figures(form, definition)
+
+
+def complete_estate_form(db, form, user="bo"):
+    """Answer everything an estate form requires, commenting every flagged table."""
+    definition, figures = figures_and_definition(form)
+    save(db, form, "a_challenges", False, user=user)
+    if form.estate.state == EstateState.UNDER_CONSTRUCTION:
+        return
+    save(db, form, "maintenance_condition", "satisfactory", user=user)
+    save(db, form, "has_estate_board", True, user=user)
+    for table in service.flagged_items(definition, figures):
+        save(db, form, definition.item(table).comment.key, "Forklaring af tallet.", user=user)
+
+
+def complete_report(db, form, user="bo"):
+    definition, figures = figures_and_definition(form)
+    for question in definition.questions():
+        if question.required and question.kind == "yes_no":
+            save(db, form, question.key, False, user=user)
+        elif question.required:
+            save(db, form, question.key, "Status er god.", user=user)
+    for table in service.flagged_items(definition, figures):
+        save(db, form, definition.item(table).comment.key, "Forklaring.", user=user)
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def test_first_saved_answer_moves_the_package_from_ready_to_in_progress(world, db):
+    package = package_of(db, 101)
+    assert package.status == PackageStatus.READY
+    saved = save(db, estate_form(db, package, 1), "a_challenges", True)
+    assert saved.version == 1
+    assert saved.package_status == PackageStatus.IN_PROGRESS
+    assert saved.form_status == FormStatus.IN_PROGRESS
+    db.session.refresh(package)
+    assert package.status == PackageStatus.IN_PROGRESS
+
+
+def test_second_save_with_a_stale_version_is_a_conflict_and_changes_nothing(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    save(db, form, "a_challenges", True, version=0)
+    with pytest.raises(service.Conflict) as conflict:
+        save(db, form, "a_challenges", False, version=0)
+    assert (conflict.value.value, conflict.value.version) == (True, 1)
+    assert conflict.value.changed_by == "Bo Hansen"
+    db.session.rollback()
+    answer = db.session.scalar(select(Answer).where(Answer.form_id == form.id))
+    assert (answer.value, answer.version) == (True, 1)
+
+
+def test_save_retried_with_the_same_request_id_is_applied_once(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    first = save(db, form, "a_challenges", True, version=0, request_id="abc")
+    again = save(db, form, "a_challenges", True, version=0, request_id="abc")
+    assert first.version == again.version == 1
+    audits = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "answer")).all()
+    assert len(audits) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "code"),
+    [
+        ("a_challenges", "ja", "not_yes_no"),
+        ("maintenance_condition", "fantastisk", "not_an_option"),
+        ("maintenance_condition_comment", "x" * 5000, "too_long"),
+        ("a_items", "ikke en liste", "not_a_list"),
+        ("no_such_question", "svar", "unknown_question"),
+        ("q1_proposals", True, "unknown_question"),  # a report question is not in an estate form
+    ],
+)
+def test_bad_input_is_refused_with_a_danish_message_and_saves_nothing(world, db, key, value, code):
+    form = estate_form(db, package_of(db, 101), 1)
+    with pytest.raises(service.Invalid) as refusal:
+        save(db, form, key, value, version=0)
+    assert refusal.value.violations[0].code == code
+    db.session.rollback()
+    assert db.session.scalar(select(Answer.id).where(Answer.form_id == form.id)) is None
+    assert package_of(db, 101).status == PackageStatus.READY
+
+
+def test_every_edit_is_refused_after_submission(world, db):
+    package = package_of(db, 101)
+    form = estate_form(db, package, 1)
+    save(db, form, "a_challenges", True)
+    db.session.execute(
+        update(Package)
+        .where(Package.id == package.id)
+        .values(status=PackageStatus.SUBMITTED, submitted_at=Package.created_at)
+    )
+    db.session.commit()
+    with pytest.raises(service.Locked):
+        save(db, form, "a_challenges", False)
+    db.session.rollback()
+    assert db.session.scalar(select(Answer.value).where(Answer.form_id == form.id)) is True
+
+
+def test_municipality_may_not_save_answers(world, db):
+    package = package_of(db, 101)
+    db.session.execute(
+        update(Package)
+        .where(Package.id == package.id)
+        .values(status=PackageStatus.SUBMITTED, submitted_at=Package.created_at)
+    )
+    db.session.commit()
+    with pytest.raises(service.Locked):
+        save(db, estate_form(db, package, 1), "a_challenges", True, user="kbh")
+
+
+def test_foreign_organisation_cannot_find_the_form(world, db):
+    with pytest.raises(service.NotFound):
+        save(db, estate_form(db, package_of(db, 101), 1), "a_challenges", True, user="nord")
+
+
+def test_administering_organisation_saves_for_the_administered_one(world, db):
+    package = package_of(db, 462)
+    saved = save(db, estate_form(db, package, 1), "a_challenges", True, user="boadm")
+    assert saved.version == 1
+
+
+# --- statuses ------------------------------------------------------------------------------
+
+
+def test_flagged_key_figure_needs_a_comment_before_its_section_is_done(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    definition, figures = figures_and_definition(form)
+    flagged = service.flagged_items(definition, figures)
+    assert flagged, "the demo data gives estate 1 a critical maintenance figure"
+    save(db, form, "maintenance_condition", "satisfactory")
+    progress = service.refresh_statuses(form)
+    economy = next(s for s in progress.sections if s.key == "economy")
+    assert economy.status == FormStatus.IN_PROGRESS
+    assert {v.code for v in economy.missing} == {"comment_required"}
+    for table in flagged:
+        save(db, form, definition.item(table).comment.key, "Vi har en plan.")
+    progress = service.refresh_statuses(form)
+    assert next(s for s in progress.sections if s.key == "economy").status == FormStatus.DONE
+
+
+def test_package_reaches_complete_when_every_form_is_done_and_back_on_an_edit(world, db):
+    package = package_of(db, 101)
+    for form in package.forms:
+        if form.estate_id is None:
+            complete_report(db, form)
+        else:
+            complete_estate_form(db, form)
+    db.session.refresh(package)
+    assert {f.status for f in package.forms} == {FormStatus.DONE}
+    assert package.status == PackageStatus.COMPLETE
+    saved = save(db, estate_form(db, package, 1), "a_challenges", True)  # now a_items is required
+    assert saved.form_status == FormStatus.IN_PROGRESS
+    assert saved.package_status == PackageStatus.IN_PROGRESS
+    saved = save(db, estate_form(db, package, 1), "a_items", ["Fugt i kældrene"])
+    assert saved.package_status == PackageStatus.COMPLETE
+    transitions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(
+            AuditEntry.package_id == package.id,
+            AuditEntry.field == "status",
+            AuditEntry.entity == "Package",
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    assert transitions == ["open_year", "start", "complete", "reopen", "complete"]
+
+
+def test_estate_under_construction_fills_only_part_a(world, db):
+    form = estate_form(db, package_of(db, 101), 99)
+    assert form.estate.state == EstateState.UNDER_CONSTRUCTION
+    saved = save(db, form, "a_challenges", False)
+    assert saved.form_status == FormStatus.DONE
+    assert list(saved.sections) == ["conclusion"]
+
+
+def test_accounts_figures_are_empty_without_a_filing(world, db):
+    package = package_of(db, 851)  # the demo world's organisation without 2025 accounts
+    report = service.report_form(package)
+    definition, figures = figures_and_definition(report)
+    assert figures["admin_contribution_per_unit"].value is None
+    assert figures["admin_contribution_per_unit"].result.note == ACCOUNTS_NOT_FILED
+    db.session.add(AccountsFiling(organisation_id=package.organisation_id, accounting_year=2025))
+    db.session.commit()
+    definition, figures = figures_and_definition(report)
+    assert figures["admin_contribution_per_unit"].value is not None
+
+
+def test_missing_benchmark_gives_no_flag_and_a_visible_note(world, db):
+    report = service.report_form(package_of(db, 101))
+    _definition, figures = figures_and_definition(report)
+    cell = figures["building_fee_renovation_share"]
+    assert cell.benchmark is None and cell.result.flag == Flag.NONE
+    assert "benchmark" in cell.result.note.lower()
+    indexed = figures["working_capital_per_unit"]
+    assert indexed.benchmark is not None and indexed.benchmark_indexed
+
+
+# --- computed report parts -------------------------------------------------------------------
+
+
+def test_part_a_answers_flow_into_question_7_of_the_report(world, db):
+    package = package_of(db, 101)
+    save(db, estate_form(db, package, 2), "a_challenges", True)
+    save(db, estate_form(db, package, 2), "a_items", ["Tagrenovering", "Tryghed"])
+    save(db, estate_form(db, package, 3), "a_challenges", False)
+    report = service.report_form(package)
+    definition, figures = figures_and_definition(report)
+    parts = computed_parts(report, definition.items(), figures)
+    conclusions = parts["q7_estate_conclusions"]
+    assert [(c.number, c.items) for c in conclusions] == [(2, ("Tagrenovering", "Tryghed"))]
+
+
+def test_report_lists_estates_with_critical_vacancy_move_out_or_maintenance(world, db):
+    package = package_of(db, 101)
+    report = service.report_form(package)
+    definition, figures = figures_and_definition(report)
+    rows = computed_parts(report, definition.items(), figures)["critical_estates"]
+    flagged_numbers = set()
+    for form in package.forms:
+        if form.estate_id is None or form.estate.state != EstateState.IN_OPERATION:
+            continue
+        _d, estate_figures = figures_and_definition(form)
+        keys = [k for k, cell in estate_figures.items() if cell.result.critical]
+        if any(k.startswith(("vacancy", "move_out", "maintenance")) for k in keys):
+            flagged_numbers.add(form.estate.number)
+    assert {row.number for row in rows} == flagged_numbers
+    assert flagged_numbers, "the demo data has critical estates"
+
+
+def test_efficiency_table_holds_organisation_municipality_and_region_averages(world, db):
+    report = service.report_form(package_of(db, 101))
+    definition, figures = figures_and_definition(report)
+    rows = computed_parts(report, definition.items(), figures)["efficiency_table"]
+    efficiencies = db.session.scalars(
+        select(KeyFigureValue.value)
+        .join(Estate, Estate.id == KeyFigureValue.estate_id)
+        .join(Organisation, Organisation.id == Estate.organisation_id)
+        .where(
+            Organisation.number == 101,
+            KeyFigureValue.key == "efficiency",
+            KeyFigureValue.year == 2026,
+        )
+    ).all()
+    assert len(rows) == len(efficiencies) == 6
+    expected = round(sum(float(v) for v in efficiencies) / len(efficiencies), 1)
+    assert {row.organisation_average for row in rows} == {expected}
+    assert all(
+        row.municipality_average is not None and row.region_average is not None for row in rows
+    )
+
+
+def test_letting_tools_and_family_dwellings_fill_themselves_per_municipality(world, db):
+    report = service.report_form(package_of(db, 101))
+    definition, figures = figures_and_definition(report)
+    parts = computed_parts(report, definition.items(), figures)
+    assert set(parts["letting_tools"]) <= {"København", "Roskilde"}
+    family = parts["family_dwellings"]
+    assert family and all(row.family_dwellings > 0 for row in family)
+    assert all(row.municipality_employment_rate is not None for row in family)
+
+
+# --- last year's answers -------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_years(world, db, app):
+    open_year(2025, app.config["QUESTIONNAIRE_VERSION"])
+    last = package_of(db, 101, 2025)
+    save(db, service.report_form(last), "q8_status", "Sidste års status")
+    save(db, service.report_form(last), "q1_proposals", True)
+    save(db, estate_form(db, last, 1), "a_challenges", True)
+    save(db, estate_form(db, last, 1), "a_items", ["Fugt"])
+    save(db, estate_form(db, last, 1), "maintenance_annual_comment", "Sidste års kommentar")
+    save(db, estate_form(db, last, 2), "a_challenges", False)
+    return last, package_of(db, 101, 2026)
+
+
+def _value(db, form, key):
+    return db.session.scalar(
+        select(Answer.value).where(Answer.form_id == form.id, Answer.question_key == key)
+    )
+
+
+def test_last_years_answers_load_into_the_chosen_forms_only(two_years, db):
+    _last, this = two_years
+    result = service.load_last_year(
+        this.id,
+        actor(db, "bo"),
+        report=True,
+        estate_ids={estate_form(db, this, 1).estate_id},
+        overwrite=False,
+    )
+    assert result.forms == 2
+    assert _value(db, service.report_form(this), "q8_status") == "Sidste års status"
+    assert _value(db, estate_form(db, this, 1), "a_items") == ["Fugt"]
+    assert _value(db, estate_form(db, this, 2), "a_challenges") is None
+
+
+def test_last_years_key_figure_comments_are_never_copied(two_years, db):
+    _last, this = two_years
+    service.load_last_year(this.id, actor(db, "bo"), report=False, estate_ids=None, overwrite=False)
+    assert _value(db, estate_form(db, this, 1), "a_challenges") is True
+    assert _value(db, estate_form(db, this, 1), "maintenance_annual_comment") is None
+
+
+def test_answers_given_this_year_stay_unless_the_user_chooses_to_overwrite(two_years, db):
+    _last, this = two_years
+    save(db, service.report_form(this), "q8_status", "Årets status")
+    result = service.load_last_year(
+        this.id, actor(db, "bo"), report=True, estate_ids=set(), overwrite=False
+    )
+    assert result.answers_kept == 1
+    assert _value(db, service.report_form(this), "q8_status") == "Årets status"
+    service.load_last_year(this.id, actor(db, "bo"), report=True, estate_ids=set(), overwrite=True)
+    assert _value(db, service.report_form(this), "q8_status") == "Sidste års status"
+
+
+def test_last_years_answers_of_another_questionnaire_version_are_refused(two_years, db):
+    last, this = two_years
+    last.questionnaire_version = "2017.1"
+    db.session.commit()
+    with pytest.raises(service.Invalid) as refusal:
+        service.load_last_year(
+            this.id, actor(db, "bo"), report=True, estate_ids=None, overwrite=False
+        )
+    assert refusal.value.violations[0].code == "other_version"
+    assert _value(db, service.report_form(this), "q8_status") is None
+
+
+def test_loading_last_years_answers_updates_the_statuses(two_years, db):
+    _last, this = two_years
+    service.load_last_year(this.id, actor(db, "bo"), report=True, estate_ids=None, overwrite=False)
+    db.session.refresh(this)
+    assert this.status == PackageStatus.IN_PROGRESS
+    assert estate_form(db, this, 2).status != FormStatus.NOT_STARTED
