@@ -30,6 +30,9 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
         appbuilder.post_init()
 
     from app import cli
+    from app.tasks import init_celery
+
+    init_celery(app)
     from app.views import errors, formatting
 
     cli.register(app)

@@ -214,6 +214,29 @@ def _fire_derived(package: Package, target: PackageStatus) -> None:
     package.status = target
 
 
+def refresh_year_statuses(year: int) -> int:
+    """Derive again the status of every form and package of a year that is not yet submitted,
+    after a change to the year's thresholds or benchmarks; returns the forms whose status
+    changed."""
+    changed = 0
+    package_ids = db.session.scalars(
+        select(Package.id).where(
+            Package.year == year,
+            Package.status.in_(
+                [PackageStatus.READY, PackageStatus.IN_PROGRESS, PackageStatus.COMPLETE]
+            ),
+        )
+    ).all()
+    for package_id in package_ids:
+        package = db.session.get(Package, package_id)
+        for form in package.forms:
+            before = form.status
+            refresh_statuses(form)
+            changed += form.status != before
+        db.session.commit()
+    return changed
+
+
 # --- saving ------------------------------------------------------------------------------------
 
 

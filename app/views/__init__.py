@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 def register(appbuilder) -> None:
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
+    from app.views.benchmarks import BenchmarkView, FlagThresholdView
     from app.views.filling import FormPageView, PackageContentView
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
@@ -49,6 +50,20 @@ def register(appbuilder) -> None:
     )
     appbuilder.add_view(
         AuditEntryView, "Log", label=_l("Log"), icon="fa-list", category="Administration"
+    )
+    appbuilder.add_view(
+        BenchmarkView,
+        "Benchmarks",
+        label=_l("Benchmarks"),
+        icon="fa-balance-scale",
+        category="Administration",
+    )
+    appbuilder.add_view(
+        FlagThresholdView,
+        "Tærskler",
+        label=_l("Tærskler for kritiske værdier"),
+        icon="fa-exclamation-triangle",
+        category="Administration",
     )
     appbuilder.add_view(AboutView, "Om", label=_l("Om styringsdialogen"), icon="fa-info")
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):

@@ -1,0 +1,115 @@
+"""LBF maintains the benchmarks and the critical-value thresholds per key figure and year."""
+
+from flask import current_app, flash
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from app.models import Benchmark, FlagThreshold
+from app.questionnaires import load
+from app.rules.flags import HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
+from app.tasks import refresh_year_statuses
+from app.views.base import ScopedModelView
+
+
+class InvalidThreshold(Exception):
+    pass
+
+
+def _figure_choices(critical_only: bool):
+    questionnaire = load(current_app.config["QUESTIONNAIRE_VERSION"])
+    return [
+        (key, definition.label)
+        for key, definition in questionnaire.key_figures.items()
+        if definition.has_critical_rule or not critical_only
+    ]
+
+
+class _RefreshesStatuses:
+    """A changed benchmark or threshold can make a comment required or no longer required:
+    the year's statuses are derived again (in the background when a broker is configured)."""
+
+    def post_add(self, item):
+        self._refresh(item)
+
+    def post_update(self, item):
+        self._refresh(item)
+
+    def post_delete(self, item):
+        self._refresh(item)
+
+    @staticmethod
+    def _refresh(item):
+        refresh_year_statuses.delay(item.year)
+        flash(gettext("Status for skemaerne i %(year)s bliver opdateret.", year=item.year), "info")
+
+
+class FlagThresholdView(_RefreshesStatuses, ScopedModelView):
+    datamodel = SQLAInterface(FlagThreshold)
+    list_title = _l("Tærskler for kritiske værdier")
+    show_title = add_title = edit_title = _l("Tærskel for kritisk værdi")
+    list_columns = ["year", "key", "direction", "yellow", "red"]
+    add_columns = edit_columns = show_columns = list_columns
+    search_columns = ["year", "key"]
+    base_order = ("year", "desc")
+    label_columns = {
+        "year": _l("Styringsdialogår"),
+        "key": _l("Nøgletal"),
+        "direction": _l("Retning"),
+        "yellow": _l("Gul fra (pct. afvigelse)"),
+        "red": _l("Rød fra (pct. afvigelse)"),
+    }
+    description_columns = {
+        "yellow": _l("Afvigelse fra benchmark i den dårlige retning, der giver en gul markering."),
+        "red": _l("Afvigelse fra benchmark i den dårlige retning, der giver en rød markering."),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "key": SelectField(
+            _l("Nøgletal"), choices=lambda: _figure_choices(True), widget=Select2Widget()
+        ),
+        "direction": SelectField(
+            _l("Retning"),
+            choices=[
+                (HIGHER_IS_WORSE, _l("Højere er værre")),
+                (LOWER_IS_WORSE, _l("Lavere er værre")),
+            ],
+        ),
+    }
+
+    def pre_add(self, item):
+        self._check(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._check(item)
+        super().pre_update(item)
+
+    @staticmethod
+    def _check(item):
+        try:
+            CriticalRule(item.direction, float(item.yellow), float(item.red))
+        except (TypeError, ValueError) as error:
+            raise InvalidThreshold(gettext("Tærsklerne skal opfylde 0 ≤ gul ≤ rød.")) from error
+
+
+class BenchmarkView(_RefreshesStatuses, ScopedModelView):
+    datamodel = SQLAInterface(Benchmark)
+    list_title = _l("Benchmarks")
+    show_title = add_title = edit_title = _l("Benchmark")
+    list_columns = ["year", "key", "value", "indexed"]
+    add_columns = edit_columns = show_columns = list_columns
+    search_columns = ["year", "key", "indexed"]
+    base_order = ("year", "desc")
+    label_columns = {
+        "year": _l("Styringsdialogår"),
+        "key": _l("Nøgletal"),
+        "value": _l("Benchmark"),
+        "indexed": _l("Fremskrevet (indekseret)"),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "key": SelectField(
+            _l("Nøgletal"), choices=lambda: _figure_choices(False), widget=Select2Widget()
+        ),
+    }

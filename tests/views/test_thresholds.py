@@ -1,0 +1,97 @@
+"""LBF changes the critical-value thresholds per key figure and year; statuses follow."""
+
+from sqlalchemy import select
+
+from app.models import Estate, FlagThreshold, Form, Organisation, Package
+from app.rules.enums import FormStatus
+from app.services import forms as service
+from tests.conftest import login
+
+
+def _estate_form(db):
+    return db.session.scalar(
+        select(Form)
+        .join(Package)
+        .join(Organisation)
+        .join(Estate, Estate.id == Form.estate_id)
+        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
+    )
+
+
+def _flags(form):
+    definition = service.definition_of(form)
+    return service.flagged_items(definition, service.form_figures(form, definition))
+
+
+def test_lbf_raises_a_threshold_and_the_comment_is_no_longer_required(world, db, client):
+    form = _estate_form(db)
+    assert "maintenance_accumulated" in _flags(form)
+    login(client, "lbf")
+    for key in (
+        "maintenance_provision_accumulated_per_m2",
+        "maintenance_provision_accumulated_per_lease",
+    ):
+        response = client.post(
+            "/flagthresholdview/add",
+            data={"year": 2026, "key": key, "direction": "lower_is_worse", "yellow": 90, "red": 95},
+        )
+        assert response.status_code == 302
+    db.session.expire_all()
+    assert "maintenance_accumulated" not in _flags(_estate_form(db))
+
+
+def test_threshold_change_derives_the_years_statuses_again(world, db, client):
+    form = _estate_form(db)
+    for key, value in (
+        ("a_challenges", False),
+        ("maintenance_condition", "satisfactory"),
+        ("has_estate_board", True),
+        ("maintenance_annual_comment", "Forklaring"),
+        ("vacancy_comment", "Forklaring"),
+    ):
+        service.save_answer(form.id, key, value, 0, None, _bo(db))
+    db.session.refresh(form)
+    assert form.status == FormStatus.IN_PROGRESS  # the accumulated provisions are uncommented
+    assert _flags(form) - {"maintenance_annual", "vacancy"} == {"maintenance_accumulated"}
+    login(client, "lbf")
+    for key in (
+        "maintenance_provision_accumulated_per_m2",
+        "maintenance_provision_accumulated_per_lease",
+    ):
+        client.post(
+            "/flagthresholdview/add",
+            data={"year": 2026, "key": key, "direction": "lower_is_worse", "yellow": 90, "red": 95},
+        )
+    db.session.expire_all()
+    assert _estate_form(db).status == FormStatus.DONE
+
+
+def test_threshold_with_red_below_yellow_is_refused_with_a_danish_message(world, db, client):
+    login(client, "lbf")
+    response = client.post(
+        "/flagthresholdview/add",
+        data={
+            "year": 2026,
+            "key": "vacancy_rate_family",
+            "direction": "higher_is_worse",
+            "yellow": 50,
+            "red": 10,
+        },
+        follow_redirects=True,
+    )
+    assert "0 ≤ gul ≤ rød" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(FlagThreshold.id)) is None
+
+
+def test_only_lbf_reaches_thresholds_and_benchmarks(world, db, client):
+    login(client, "bo")
+    for url in ("/flagthresholdview/list/", "/benchmarkview/list/", "/flagthresholdview/add"):
+        assert client.get(url).status_code in (302, 403)
+
+
+def _bo(db):
+    from app.models import AppUser
+    from app.security import actor_for
+
+    return actor_for(db.session.scalar(select(AppUser).where(AppUser.username == "bo")))
