@@ -11,6 +11,8 @@ from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
 
+SAVED = re.compile(r"^Gemt \d\d:\d\d$")  # not "Ikke gemt - prøv igen"
+
 
 def _answer_section(page) -> dict[str, str]:
     """Answer every required question on the page; returns what was typed or chosen."""
@@ -33,7 +35,7 @@ def _answer_section(page) -> dict[str, str]:
             box.locator("textarea").fill(text)
             box.locator("textarea").press("Tab")
             given[key] = text
-        box.locator(".save-state", has_text="Gemt").wait_for(timeout=10_000)
+        box.locator(".save-state", has_text=SAVED).wait_for(timeout=10_000)
     return given
 
 

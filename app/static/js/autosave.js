@@ -20,18 +20,8 @@
   var sessionAlert = document.getElementById("session-alert");
   var pending = {}; // key -> {value, requestId}: saves not yet acknowledged
   var timers = {};
-  var TEXT = {
-    saving: "Gemmer...",
-    saved: "Gemt ",
-    failed: "Ikke gemt - prøv igen",
-    retry: "Prøv igen",
-    session: "Ikke gemt: log ind igen",
-    mine: "Behold mit svar",
-    theirs: "Brug deres svar",
-    conflictBy: "har gemt dette svar kl.",
-    someone: "En anden bruger",
-    empty: "(tomt svar)"
-  };
+  // the page's language: the texts come translated from the server
+  var TEXT = JSON.parse(document.getElementById("autosave-text").textContent);
 
   function newRequestId() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -82,7 +72,7 @@
       return TEXT.empty;
     }
     if (box.dataset.kind === "yes_no") {
-      return value ? "Ja" : "Nej";
+      return value ? TEXT.yes : TEXT.no;
     }
     if (box.dataset.kind === "choice") {
       var radio = box.querySelector("input[value='" + value + "']");
