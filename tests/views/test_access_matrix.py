@@ -239,3 +239,32 @@ def test_organisation_may_not_move_an_estate_to_a_foreign_organisation_via_the_a
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(Estate, estate_id).organisation.number == 101
+
+
+def _visible_form(db, username, form) -> bool:
+    """Who may open a form page, written out from the design's access table."""
+    number = form.package.organisation.number
+    if username == "lbf":
+        return True
+    if username in ("bo", "boadm", "adm", "nord"):
+        return number in PACKAGES[username]
+    if number != 101:  # only 101's package is submitted in this test
+        return False
+    if username == "kbh":
+        return True
+    if username == "roskilde":
+        return form.estate is None or form.estate.number in (5, 6)
+    return False
+
+
+@pytest.mark.parametrize("username", sorted(PACKAGES))
+def test_package_and_form_pages_follow_the_matrix(submitted_101, db, client, username):
+    login(client, username)
+    for package in db.session.scalars(select(Package)):
+        own = package.organisation.number in PACKAGES[username]
+        status = client.get(f"/package/{package.id}/").status_code
+        assert status == (200 if own else 404), (username, package.organisation.number)
+    for form in db.session.scalars(select(Form)):
+        response = client.get(f"/form/{form.id}/", follow_redirects=True)
+        expected = 200 if _visible_form(db, username, form) else 404
+        assert response.status_code == expected, (username, form.id)

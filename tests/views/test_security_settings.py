@@ -94,3 +94,40 @@ def test_security_api_and_swagger_are_off_outside_development(client, world):
     login(client, "lbf")
     assert client.get("/api/v1/security/users/").status_code == 404
     assert client.get("/api/v1/security/roles/").status_code == 404
+
+
+def test_login_attempts_are_counted_across_workers_through_redis(app, world):
+    """Two app instances (two workers) share one Redis: the limit holds across them."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        requires_service("TEST_REDIS_URL is not set: rate limiting is not checked against Redis")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        requires_service(f"Redis is not reachable at {url}")
+    from app import create_app
+    from config import TestConfig
+
+    workers = [
+        create_app(
+            TestConfig,
+            SQLALCHEMY_DATABASE_URI=os.environ["TEST_DATABASE_URL"],
+            AUTH_RATE_LIMITED=True,
+            RATELIMIT_ENABLED=True,
+            AUTH_RATE_LIMIT="4 per minute",
+            RATELIMIT_STORAGE_URI=url,
+        )
+        for _ in range(2)
+    ]
+    codes = [
+        workers[i % 2]
+        .test_client()
+        .post("/login/", data={"username": "lbf", "password": "wrong"})
+        .status_code
+        for i in range(6)
+    ]
+    for worker in workers:
+        dispose_engines(worker)
+    assert codes == [302, 302, 302, 302, 429, 429]
