@@ -91,4 +91,4 @@ class PackageView(ScopedModelView):
     base_permissions = ["can_list", "can_show", "can_edit"]
     label_columns = PACKAGE_LABELS
     related_views = [FormView]
-    show_template = "appbuilder/general/model/show_cascade.html"
+    show_template = "package_show.html"
