@@ -99,8 +99,8 @@ class PackageContentView(BaseView):
         else:
             flash(
                 gettext(
-                    "Sidste års svar er indlæst: %(copied)s svar i %(forms)s skemaer. "
-                    "%(kept)s svar, der allerede var givet i år, er bevaret.",
+                    "Sidste års svar er indlæst. Indlæste svar: %(copied)s. Skemaer med "
+                    "indlæste svar: %(forms)s. Bevarede svar fra i år: %(kept)s.",
                     copied=result.answers_copied,
                     forms=result.forms,
                     kept=result.answers_kept,

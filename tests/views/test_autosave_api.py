@@ -176,3 +176,40 @@ def test_section_page_marks_critical_figures_by_text_and_icon(world, db, client)
     assert 'class="flag flag-red"><i class="fa fa-exclamation-circle"' in page
     assert 'class="flag flag-yellow"><i class="fa fa-exclamation-triangle"' in page
     assert "kommentaren skal udfyldes" in page
+
+
+def test_last_years_answers_cannot_be_loaded_into_a_foreign_package(world, db, client):
+    login(client, "nord")
+    form = _form(db)
+    response = client.post(f"/package/{form.package_id}/last-year", data={"report": "1"})
+    assert response.status_code == 404
+
+
+def test_municipality_cannot_load_last_years_answers(world, db, client):
+    login(client, "kbh")
+    form = _form(db)
+    response = client.post(f"/package/{form.package_id}/last-year", data={"report": "1"})
+    assert response.status_code in (302, 403)
+    assert db.session.scalar(select(Answer.id)) is None
+
+
+def test_loading_last_year_through_the_screen_reports_what_was_copied(world, db, client, app):
+    from app.services.year_opening import open_year
+
+    open_year(2025, app.config["QUESTIONNAIRE_VERSION"])
+    login(client, "bo")
+    last_report = db.session.scalar(
+        select(Form)
+        .join(Package)
+        .join(Organisation)
+        .where(Organisation.number == 101, Package.year == 2025, Form.estate_id.is_(None))
+    )
+    _post(client, last_report.id, key="q8_status", value="Status fra sidste år", version=0)
+    this = _form(db).package_id
+    response = client.post(
+        f"/package/{this}/last-year",
+        data={"report": "1", "scope": "none"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Indlæste svar: 1. Skemaer med indlæste svar: 1." in page
