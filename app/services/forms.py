@@ -21,7 +21,7 @@ from app.rules.answers import check_answer, is_answered
 from app.rules.enums import N_, FormStatus, PackageStatus
 from app.rules.progress import FormProgress, derived_package_status, form_progress
 from app.rules.violations import Violation
-from app.rules.workflow import TRANSITIONS, Relation
+from app.rules.workflow import TRANSITIONS, Relation, WorkflowError
 from app.security import row_filter
 from app.services import audit
 from app.services.key_figures import FigureCell, figure_cells
@@ -197,11 +197,7 @@ def _fire_derived(package: Package, target: PackageStatus) -> None:
         None,
     )
     if transition is None:
-        # READY straight to COMPLETE passes IN_PROGRESS: the first answer started the work
-        _fire_derived(package, PackageStatus.IN_PROGRESS)
-        if package.status != target:
-            _fire_derived(package, target)
-        return
+        raise WorkflowError(f"no derived transition from {package.status} to {target}")
     audit.record(
         transition.name,
         "Package",

@@ -79,6 +79,30 @@ class ScopedModelView(ModelView):
         guard_write(item)
 
 
+class CheckedWrites:
+    """A view whose items pass `check_item` before they are written; a refusal flashes its
+    Danish message and keeps nothing of the half-made change."""
+
+    def check_item(self, item) -> None:
+        raise NotImplementedError
+
+    def pre_add(self, item):
+        self._checked(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        self._checked(item)
+        super().pre_update(item)
+
+    def _checked(self, item):
+        try:
+            with db.session.no_autoflush:
+                self.check_item(item)
+        except Exception:
+            db.session.rollback()
+            raise
+
+
 def guard_write(item):
     """Refuse a write outside the user's scope; FAB then flashes the reason, and the session
     must not keep the half-made change."""

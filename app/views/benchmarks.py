@@ -11,7 +11,7 @@ from app.models import Benchmark, FlagThreshold
 from app.questionnaires import load
 from app.rules.flags import HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
 from app.tasks import refresh_year_statuses
-from app.views.base import ScopedModelView
+from app.views.base import CheckedWrites, ScopedModelView
 
 
 class InvalidThreshold(Exception):
@@ -46,7 +46,7 @@ class _RefreshesStatuses:
         flash(gettext("Status for skemaerne i %(year)s bliver opdateret.", year=item.year), "info")
 
 
-class FlagThresholdView(_RefreshesStatuses, ScopedModelView):
+class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
     datamodel = SQLAInterface(FlagThreshold)
     list_title = _l("Tærskler for kritiske værdier")
     show_title = add_title = edit_title = _l("Tærskel for kritisk værdi")
@@ -78,16 +78,7 @@ class FlagThresholdView(_RefreshesStatuses, ScopedModelView):
         ),
     }
 
-    def pre_add(self, item):
-        self._check(item)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        self._check(item)
-        super().pre_update(item)
-
-    @staticmethod
-    def _check(item):
+    def check_item(self, item):
         try:
             CriticalRule(item.direction, float(item.yellow), float(item.red))
         except (TypeError, ValueError) as error:

@@ -4,17 +4,17 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.rules.access import check_user_affiliation
 from app.rules.enums import Role
 from app.security import ROW_LEVEL
+from app.views.base import CheckedWrites
 
 
 class AffiliationError(Exception):
     pass
 
 
-class AppUserDBModelView(UserDBModelView):
+class AppUserDBModelView(CheckedWrites, UserDBModelView):
     base_filters = ROW_LEVEL
     list_columns = [
         "first_name",
@@ -42,25 +42,7 @@ class AppUserDBModelView(UserDBModelView):
     }
     validators_columns = {}
 
-    def pre_add(self, item):
-        self._check(item)
-        super().pre_add(item)
-
-    def pre_update(self, item):
-        self._check(item)
-        super().pre_update(item)
-
-    @staticmethod
-    def _check(item):
-        try:
-            with db.session.no_autoflush:
-                AppUserDBModelView._check_affiliation(item)
-        except AffiliationError:
-            db.session.rollback()
-            raise
-
-    @staticmethod
-    def _check_affiliation(item):
+    def check_item(self, item):
         roles = [Role(r.name) for r in item.roles if r.name in Role._value2member_map_]
         if len(roles) != len(item.roles):
             raise AffiliationError(gettext("Ukendt rolle."))
