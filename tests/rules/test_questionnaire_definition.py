@@ -279,8 +279,12 @@ def test_estate_form_economy_has_rents_maintenance_tables_and_rating(shipped):
             (f"maintenance_provision_{prefix}_per_lease", "Kr. pr. lejemål"),
             (f"maintenance_provision_{prefix}_per_m2", "Kr. pr. m²"),
         ]
-        assert table.columns == ("value", "benchmark")
-        assert dict(table.column_labels) == {"value": "Afdeling", "benchmark": "Benchmark"}
+        assert table.columns == ("value", "benchmark", "last_year")
+        assert dict(table.column_labels) == {
+            "value": "Afdeling",
+            "benchmark": "Benchmark",
+            "last_year": "Sidste års værdi",
+        }
         assert table.comment_key == f"{key}_comment"
 
     rating = form.question("maintenance_condition")
@@ -310,7 +314,7 @@ def test_estate_form_letting_has_move_out_and_vacancy_tables_per_dwelling_type(s
             (f"{stem}_elderly", "Almene ældreboliger"),
             (f"{stem}_youth", "Almene ungdomsboliger"),
         ]
-        assert table.columns == ("value", "benchmark")
+        assert table.columns == ("value", "benchmark", "last_year")
         assert table.comment_key == f"{key}_comment"
 
 
