@@ -76,11 +76,23 @@ def demo_data_command(scale: str, seed: int, if_empty: bool) -> None:
         )
 
 
+@click.command("demo-answers")
+@click.argument("year", type=int)
+@with_appcontext
+def demo_answers_command(year: int) -> None:
+    """Answer the demo packages of YEAR that have no answers yet."""
+    from app.services import demo_answers
+
+    saved = demo_answers.fill(year)
+    click.echo(f"Demosvar for {year}: {saved} svar gemt.")
+
+
 def register(app) -> None:
     for command in (
         open_year_command,
         init_security_command,
         load_masterdata_command,
         demo_data_command,
+        demo_answers_command,
     ):
         app.cli.add_command(command)

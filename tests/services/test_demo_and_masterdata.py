@@ -79,3 +79,17 @@ def test_sector_world_has_the_size_of_the_sector(db):
     assert 570_000 <= result.dwellings <= 630_000
     covered = db.session.scalar(select(func.count(func.distinct(Estate.municipality_id))))
     assert covered == 98
+
+
+def test_demo_answers_complete_last_years_packages_once(db, app):
+    from app.models import Package
+    from app.rules.enums import PackageStatus
+    from app.services import demo_answers
+    from app.services.year_opening import open_year
+
+    demo_data.build("small")
+    open_year(2025, app.config["QUESTIONNAIRE_VERSION"])
+    assert demo_answers.fill(2025) > 0
+    statuses = set(db.session.scalars(select(Package.status).where(Package.year == 2025)))
+    assert statuses == {PackageStatus.COMPLETE}
+    assert demo_answers.fill(2025) == 0
