@@ -44,6 +44,7 @@ FAB_ROLES = {
         *_FOLLOW,
         *_SELF_SERVICE,
         ["PackageView", "can_edit"],
+        ["PackageApi", "can_put"],
     ],
     Role.PUBLIC.value: [["AboutView", "can_.*"]],
 }

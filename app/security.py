@@ -6,11 +6,11 @@ Every generated list, show, edit and delete view and every REST endpoint applies
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import and_, false, or_, select, true
 
 from app.extensions import db
@@ -69,8 +69,9 @@ def current_actor() -> Actor:
     if not has_request_context():
         return Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
     actor = g.get("_actor")
-    user = current_user if current_user else None
-    user_id = getattr(user, "id", None) if user and not user.is_anonymous else None
+    # FAB's view of the user: the session's, or the bearer of a JWT on the API
+    user = current_app.appbuilder.sm.current_user
+    user_id = getattr(user, "id", None) if user is not None else None
     if actor is None or actor.user_id != user_id:
         actor = actor_for(user)
         g._actor = actor
@@ -297,11 +298,12 @@ def ensure_may_write(item, actor: Actor | None = None) -> None:
     with db.session.no_autoflush:
         if _may_write(item, actor):
             return
-    raise AccessRefused(
-        _l(
-            "Du kan ikke oprette eller flytte %(what)s for en organisation, du ikke handler for.",
-            what=type(item).__name__,
+    if actor.is_municipality and isinstance(item, Package):
+        raise AccessRefused(
+            _l("Kun hjemstedskommunen kan fastsætte fristen for organisationens pakke.")
         )
+    raise AccessRefused(
+        _l("Du kan ikke oprette, ændre eller flytte denne post: du handler ikke for den.")
     )
 
 
@@ -336,6 +338,11 @@ class AppSecurityManager(SecurityManager):
 
         self.userdbmodelview = AppUserDBModelView
         super().register_views()
+        if self.is_auth_limited:
+            # the API login (JWT) is limited like the login page: no open guessing route
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, SecurityApi) and view.blueprint is not None:
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
 
     def create_roles(self) -> None:
         """Make sure every role of the platform exists (permissions come from FAB_ROLES)."""

@@ -1,6 +1,7 @@
 """Append-only audit trail: who, when, what, old and new value."""
 
 from flask import g, has_request_context
+from sqlalchemy import inspect
 
 from app.extensions import db
 from app.models import AuditEntry
@@ -37,3 +38,30 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+SECRET_FIELDS = frozenset({"password"})
+
+
+def record_changes(item, action: str) -> None:
+    """Audit a create, update or delete made through a generic screen or API: one entry per
+    changed column on an update (never a secret's value)."""
+    entity = type(item).__name__
+    package_id = getattr(item, "package_id", None)
+    if entity == "Package":
+        package_id = item.id
+    if action != "update":
+        record(action, entity, getattr(item, "id", None), package_id=package_id)
+        return
+    state = inspect(item)
+    for attribute in state.mapper.column_attrs:
+        history = state.attrs[attribute.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attribute.key in SECRET_FIELDS:
+            old, new = None, "(ændret)"
+        record(
+            "update", entity, item.id, package_id=package_id, field=attribute.key, old=old, new=new
+        )

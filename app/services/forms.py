@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -173,13 +173,8 @@ def refresh_statuses(form: Form, values: dict[str, object] | None = None) -> For
 def refresh_package_status(package: Package) -> PackageStatus:
     db.session.flush()
     statuses = list(db.session.scalars(select(Form.status).where(Form.package_id == package.id)))
-    any_answer = any(s != FormStatus.NOT_STARTED for s in statuses) or bool(
-        db.session.scalar(
-            select(func.count(Answer.id))
-            .join(Form, Form.id == Answer.form_id)
-            .where(Form.package_id == package.id)
-        )
-    )
+    # a form is past NOT_STARTED exactly when it holds an answered question
+    any_answer = any(s != FormStatus.NOT_STARTED for s in statuses)
     target = derived_package_status(package.status, statuses, any_answer)
     if target != package.status:
         _fire_derived(package, target)
@@ -273,6 +268,9 @@ def save_answer(
     answer = db.session.scalar(
         select(Answer).where(Answer.form_id == form.id, Answer.question_key == key)
     )
+    if answer is None and checked.value is None and base_version == 0:
+        # an empty answer where there was none: nothing to save, the work has not started
+        return Saved(key, None, 0, _now(), form.status, package.status)
     if answer is not None and request_id and answer.last_request_id == request_id:
         return _saved(form, answer)  # a retried save: already applied
     current_version = answer.version if answer is not None else 0
@@ -289,16 +287,6 @@ def save_answer(
     answer.changed_by_id = actor.user_id
     answer.last_request_id = request_id
     package.changed_at = now
-    audit.record(
-        "answer",
-        "Answer",
-        None,
-        package_id=package.id,
-        field=f"{form.id}:{key}",
-        old=old,
-        new=checked.value,
-        user_id=actor.user_id,
-    )
     try:
         db.session.flush()
     except (IntegrityError, StaleDataError):
@@ -309,6 +297,16 @@ def save_answer(
                 select(Answer).where(Answer.form_id == form_id, Answer.question_key == key)
             ),
         ) from None
+    audit.record(
+        "answer",
+        "Answer",
+        answer.id,
+        package_id=package.id,
+        field=f"{form.id}:{key}",
+        old=old,
+        new=checked.value,
+        user_id=actor.user_id,
+    )
     progress = refresh_statuses(form)
     db.session.commit()
     return _saved(form, answer, progress)
@@ -447,6 +445,16 @@ def load_last_year(
         )
     db.session.commit()
     return LastYearResult(touched, copied, kept)
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise Locked(
+            N_("Et svar blev gemt samtidig af en anden. Indlæs sidste års svar igen.")
+        ) from None
 
 
 # --- reading a package -------------------------------------------------------------------------

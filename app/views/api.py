@@ -2,8 +2,10 @@
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
+from app.extensions import db
 from app.models import Estate, Form, Municipality, Organisation, Package
 from app.views.base import ScopedApi
+from app.views.packages import InvalidDeadline, check_deadline, now
 
 
 class OrganisationApi(ScopedApi):
@@ -44,9 +46,22 @@ class PackageApi(ScopedApi):
     datamodel = SQLAInterface(Package)
     list_columns = ["id", "organisation_id", "year", "status", "deadline", "changed_at"]
     show_columns = [*list_columns, "questionnaire_version", "submitted_at"]
-    # the status belongs to the services: the API edits the deadline alone
-    add_columns = ["organisation_id", "year", "questionnaire_version"]
+    # the status belongs to the services and packages are made by opening a year:
+    # the API reads packages and edits the deadline alone
+    include_route_methods = {"get", "get_list", "info", "put"}
     edit_columns = ["deadline"]
+
+    def pre_update(self, item):
+        check_deadline(item)
+        super().pre_update(item)
+        item.changed_at = now()
+
+    def put_headless(self, pk):
+        try:
+            return super().put_headless(pk)
+        except InvalidDeadline as refusal:
+            db.session.rollback()
+            return self.response_422(message=str(refusal))
 
 
 class FormApi(ScopedApi):

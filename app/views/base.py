@@ -11,6 +11,7 @@ from wtforms import SelectField
 
 from app.extensions import db
 from app.security import ROW_LEVEL, AccessRefused, ensure_may_write
+from app.services.audit import record_changes
 
 
 def enum_label(enum_cls):
@@ -70,13 +71,13 @@ class ScopedModelView(ModelView):
         super().__init__(**kwargs)
 
     def pre_add(self, item):
-        guard_write(item)
+        guard_write(item, "create")
 
     def pre_update(self, item):
-        guard_write(item)
+        guard_write(item, "update")
 
     def pre_delete(self, item):
-        guard_write(item)
+        guard_write(item, "delete")
 
 
 class CheckedWrites:
@@ -103,14 +104,15 @@ class CheckedWrites:
             raise
 
 
-def guard_write(item):
-    """Refuse a write outside the user's scope; FAB then flashes the reason, and the session
-    must not keep the half-made change."""
+def guard_write(item, action: str):
+    """Refuse a write outside the user's scope (FAB then flashes the reason, and the session
+    must not keep the half-made change); audit the write that is allowed."""
     try:
         ensure_may_write(item)
     except AccessRefused:
         db.session.rollback()
         raise
+    record_changes(item, action)
 
 
 class ScopedApi(ModelRestApi):
@@ -120,13 +122,13 @@ class ScopedApi(ModelRestApi):
     allow_browser_login = True
 
     def pre_add(self, item):
-        guard_write(item)
+        guard_write(item, "create")
 
     def pre_update(self, item):
-        guard_write(item)
+        guard_write(item, "update")
 
     def pre_delete(self, item):
-        guard_write(item)
+        guard_write(item, "delete")
 
     def post_headless(self):
         return self._guarded(super().post_headless)

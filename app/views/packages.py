@@ -1,10 +1,14 @@
 """Package and form lists: every role sees the packages it may follow, filtered by row."""
 
+import datetime as dt
+
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.models import AuditEntry, Form, Package
-from app.views.base import ScopedModelView
+from app.rules.deadlines import check_deadline as rules_check_deadline
+from app.views.base import CheckedWrites, ScopedModelView
 
 PACKAGE_LABELS = {
     "year": _l("År"),
@@ -66,7 +70,21 @@ class AuditEntryView(ScopedModelView):
     }
 
 
-class PackageView(ScopedModelView):
+class InvalidDeadline(Exception):
+    pass
+
+
+def check_deadline(package) -> None:
+    violations = rules_check_deadline(package.year, package.deadline)
+    if violations:
+        raise InvalidDeadline(gettext(violations[0].message, **violations[0].params_dict()))
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class PackageView(CheckedWrites, ScopedModelView):
     datamodel = SQLAInterface(Package)
     list_title = _l("Dokumentationspakker")
     show_title = _l("Dokumentationspakke")
@@ -92,3 +110,10 @@ class PackageView(ScopedModelView):
     label_columns = PACKAGE_LABELS
     related_views = [FormView]
     show_template = "package_show.html"
+
+    def check_item(self, item):
+        check_deadline(item)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        item.changed_at = now()

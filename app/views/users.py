@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.rules.access import check_user_affiliation
 from app.rules.enums import Role
 from app.security import ROW_LEVEL
+from app.services.audit import record_changes
 from app.views.base import CheckedWrites
 
 
@@ -41,6 +42,14 @@ class AppUserDBModelView(CheckedWrites, UserDBModelView):
         "affiliation": _l("Tilknytning"),
     }
     validators_columns = {}
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        record_changes(item, "create")
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        record_changes(item, "update")
 
     def check_item(self, item):
         roles = [Role(r.name) for r in item.roles if r.name in Role._value2member_map_]

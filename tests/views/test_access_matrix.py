@@ -194,7 +194,7 @@ def test_non_lbf_roles_cannot_create_or_delete_through_the_api(world, db, client
     assert response.status_code == 403
     assert db.session.scalar(select(Estate.id).order_by(Estate.id.desc())) == before
     for package_id in _ids(db, Package):
-        assert client.delete(f"/api/v1/package/{package_id}").status_code in (403, 404)
+        assert client.delete(f"/api/v1/package/{package_id}").status_code in (403, 404, 405)
     assert len(_ids(db, Package)) == 7
 
 
@@ -268,3 +268,45 @@ def test_package_and_form_pages_follow_the_matrix(submitted_101, db, client, use
         response = client.get(f"/form/{form.id}/", follow_redirects=True)
         expected = 200 if _visible_form(db, username, form) else 404
         assert response.status_code == expected, (username, form.id)
+
+
+def test_packages_are_not_created_or_deleted_through_the_api_even_by_lbf(world, db, client):
+    login(client, "lbf")
+    package_id = db.session.scalar(select(Package.id).limit(1))
+    assert client.delete(f"/api/v1/package/{package_id}").status_code == 405
+    assert client.post("/api/v1/package/", json={"year": 2030}).status_code == 405
+    assert db.session.get(Package, package_id) is not None
+
+
+def test_deadline_change_is_audited_and_updates_the_latest_change(world, db, client):
+    from app.models import AuditEntry
+
+    login(client, "kbh")
+    package = db.session.scalar(
+        select(Package).join(Organisation).where(Organisation.number == 101)
+    )
+    before = package.changed_at
+    response = client.put(f"/api/v1/package/{package.id}", json={"deadline": "2026-12-01"})
+    assert response.status_code == 200, response.json
+    db.session.expire_all()
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.field == "deadline", AuditEntry.package_id == package.id)
+    )
+    assert (entry.old_value, entry.new_value) == (None, "2026-12-01")
+    assert db.session.get(Package, package.id).changed_at > before
+
+
+def test_implausible_deadline_is_refused_with_a_danish_message(world, db, client):
+    login(client, "kbh")
+    package_id = db.session.scalar(
+        select(Package.id).join(Organisation).where(Organisation.number == 101)
+    )
+    response = client.put(f"/api/v1/package/{package_id}", json={"deadline": "0001-01-01"})
+    assert response.status_code == 422
+    assert "Fristen skal ligge mellem" in response.json["message"]
+    page = client.post(
+        f"/packageview/edit/{package_id}", data={"deadline": "1999-01-01"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Fristen skal ligge mellem 01-01-2025 og 31-12-2027" in page
+    db.session.expire_all()
+    assert db.session.get(Package, package_id).deadline is None

@@ -177,6 +177,13 @@
       setState(box, TEXT.session, "text-danger");
       return;
     }
+    if (status >= 500 || status === 429 || status === 0) {
+      // the server could not save it now: keep the answer and the request id, try again
+      var job = pending[key];
+      setState(box, TEXT.failed, "text-danger", true);
+      setTimeout(function () { if (pending[key] === job) { send(key); } }, 10000);
+      return;
+    }
     // refused: a clear message, nothing saved
     delete pending[key];
     box.classList.add("has-error");

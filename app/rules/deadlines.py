@@ -1,0 +1,28 @@
+"""The municipality's deadline for a package: a date it may set, within reason."""
+
+import datetime as dt
+
+from app.rules.enums import N_
+from app.rules.violations import Violation
+
+
+def check_deadline(dialogue_year: int, deadline: dt.date | None) -> list[Violation]:
+    """A deadline lies between the start of the accounting year and the end of the year after
+    the dialogue year; no deadline at all is allowed (and has no effect on the system)."""
+    if deadline is None:
+        return []
+    earliest = dt.date(dialogue_year - 1, 1, 1)
+    latest = dt.date(dialogue_year + 1, 12, 31)
+    if not earliest <= deadline <= latest:
+        return [
+            Violation(
+                "deadline_out_of_range",
+                N_("Fristen skal ligge mellem %(earliest)s og %(latest)s."),
+                "deadline",
+                (
+                    ("earliest", earliest.strftime("%d-%m-%Y")),
+                    ("latest", latest.strftime("%d-%m-%Y")),
+                ),
+            )
+        ]
+    return []
