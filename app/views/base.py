@@ -6,8 +6,10 @@ import datetime as dt
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import gettext, lazy_gettext
+from sqlalchemy import Boolean, Date, DateTime
 from sqlalchemy import Enum as SqlEnum
-from wtforms import SelectField
+from sqlalchemy.exc import DataError, IntegrityError
+from wtforms import BooleanField, SelectField
 
 from app.extensions import db
 from app.security import ROW_LEVEL, AccessRefused, ensure_may_write
@@ -21,6 +23,17 @@ def enum_label(enum_cls):
         return gettext(enum_cls(value).label) if value not in (None, "") else ""
 
     return format_value
+
+
+def format_yes_no(value) -> str:
+    if value is None:
+        return ""
+    return gettext("Ja") if value else gettext("Nej")
+
+
+def format_optional(value):
+    """A relation that is not set shows as nothing, not as "None"."""
+    return "" if value is None else value
 
 
 def format_date(value) -> str:
@@ -51,21 +64,34 @@ class ScopedModelView(ModelView):
             for c in self.datamodel.obj.__table__.columns
             if isinstance(c.type, SqlEnum) and c.type.enum_class is not None
         }
-        self.search_form_extra_fields = {
-            name: SelectField(
+        labels = self.label_columns or {}
+        columns = self.datamodel.obj.__table__.columns
+
+        def enum_field(name, enum_cls, widget=None):
+            return SelectField(
+                labels.get(name, name),
                 choices=[(m.value, lazy_gettext(m.label)) for m in enum_cls],
-                widget=Select2Widget(),
+                widget=widget or Select2Widget(),
                 coerce=str,
             )
-            for name, enum_cls in enums.items()
+
+        self.search_form_extra_fields = {
+            name: enum_field(name, enum_cls) for name, enum_cls in enums.items()
         } | dict(self.search_form_extra_fields or {})
+        # enums by their Danish labels, and yes/no fields that may be left unticked (FAB would
+        # make a non-nullable checkbox required)
+        edit_fields = {name: enum_field(name, enum_cls) for name, enum_cls in enums.items()} | {
+            c.name: BooleanField(labels.get(c.name, c.name))
+            for c in columns
+            if isinstance(c.type, Boolean)
+        }
+        self.add_form_extra_fields = edit_fields | dict(self.add_form_extra_fields or {})
+        self.edit_form_extra_fields = edit_fields | dict(self.edit_form_extra_fields or {})
         self.formatters_columns = {
             **{name: enum_label(enum_cls) for name, enum_cls in enums.items()},
-            **{
-                c.name: format_date
-                for c in self.datamodel.obj.__table__.columns
-                if isinstance(c.type, (db.Date, db.DateTime))
-            },
+            **{c.name: format_date for c in columns if isinstance(c.type, (Date, DateTime))},
+            **{c.name: format_yes_no for c in columns if isinstance(c.type, Boolean)},
+            **{name: format_optional for name in relations},
             **(self.formatters_columns or {}),
         }
         super().__init__(**kwargs)
@@ -133,10 +159,26 @@ class ScopedApi(ModelRestApi):
     def post_headless(self):
         return self._guarded(super().post_headless)
 
+    def get_headless(self, pk, **kwargs):
+        if not _is_row_id(pk):
+            return self.response_404()
+        return super().get_headless(pk, **kwargs)
+
+    def get_list_headless(self, **kwargs):
+        try:
+            return super().get_list_headless(**kwargs)
+        except (OverflowError, DataError):
+            db.session.rollback()
+            return self.response_400(message=gettext("Ugyldigt filter."))
+
     def put_headless(self, pk):
+        if not _is_row_id(pk):
+            return self.response_404()
         return self._guarded(super().put_headless, pk)
 
     def delete_headless(self, pk):
+        if not _is_row_id(pk):
+            return self.response_404()
         return self._guarded(super().delete_headless, pk)
 
     def _guarded(self, call, *args):
@@ -144,3 +186,15 @@ class ScopedApi(ModelRestApi):
             return call(*args)
         except AccessRefused as refusal:
             return self.response(403, message=str(refusal))
+        except (OverflowError, DataError, IntegrityError):
+            db.session.rollback()
+            return self.response_422(message=gettext("Værdien kan ikke gemmes: den er ugyldig."))
+
+
+MAX_ROW_ID = 2**31 - 1
+
+
+def _is_row_id(pk) -> bool:
+    """Ids are positive integers the database can hold; anything else names no row."""
+    text = str(pk)
+    return text.isdigit() and 0 < int(text) <= MAX_ROW_ID

@@ -37,6 +37,7 @@ class AppUserDBModelView(CheckedWrites, UserDBModelView):
         UserDBModelView.show_fieldsets[2],
     ]
     label_columns = {
+        **UserDBModelView.label_columns,
         "organisation": _l("Organisation"),
         "municipality": _l("Kommune"),
         "affiliation": _l("Tilknytning"),

@@ -150,3 +150,32 @@ def test_organisation_reads_the_log_of_its_own_packages_only(client, world, db):
     assert len(entries) == 7
     shown = [e for e in entries if f'/auditentryview/show/{e.id}"' in page]
     assert [e.package_id for e in shown] == [own]
+
+
+def test_lbf_deactivates_an_organisation_by_unticking_active(client, world, db):
+    login(client, "lbf")
+    org = db.session.scalar(select(Organisation).where(Organisation.number == 851))
+    response = client.post(
+        f"/organisationview/edit/{org.id}",
+        data={
+            "number": 851,
+            "name": org.name,
+            "kind": "HOUSING",
+            "home_municipality": org.home_municipality_id,
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Organisation, org.id).active is False
+
+
+def test_master_data_screens_show_danish_values_not_codes(client, world, db):
+    login(client, "lbf")
+    org = db.session.scalar(select(Organisation).where(Organisation.number == 101))
+    page = client.get(f"/organisationview/show/{org.id}").get_data(as_text=True)
+    assert "Boligorganisation" in page and "HOUSING" not in page
+    assert ">None<" not in page and ">True<" not in page
+    form = client.get(f"/organisationview/edit/{org.id}").get_data(as_text=True)
+    assert ">Administrationsorganisation</option>" in form
+    profile = client.get("/users/userinfo/").get_data(as_text=True)
+    assert "Brugernavn" in profile and "Username" not in profile
