@@ -178,7 +178,8 @@ class Package(Model):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    organisation: Mapped[Organisation] = relationship(back_populates="packages")
+    # a package is always shown with its organisation: load them together
+    organisation: Mapped[Organisation] = relationship(back_populates="packages", lazy="joined")
     forms: Mapped[list[Form]] = relationship(
         back_populates="package", order_by="Form.sort_key", cascade="all, delete-orphan"
     )
@@ -226,8 +227,8 @@ class Form(Model):
     )
     sort_key: Mapped[int] = mapped_column(Integer, default=0)
 
-    package: Mapped[Package] = relationship(back_populates="forms")
-    estate: Mapped[Estate | None] = relationship()
+    package: Mapped[Package] = relationship(back_populates="forms", lazy="joined")
+    estate: Mapped[Estate | None] = relationship(lazy="joined")
     answers: Mapped[list[Answer]] = relationship(
         back_populates="form", cascade="all, delete-orphan"
     )
@@ -511,8 +512,8 @@ class AuditEntry(Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
 
-    user: Mapped[AppUser | None] = relationship()
-    package: Mapped[Package | None] = relationship()
+    user: Mapped[AppUser | None] = relationship(lazy="joined")
+    package: Mapped[Package | None] = relationship(lazy="joined")
 
 
 class AppUser(User):

@@ -6,6 +6,7 @@ The only code that changes a form's or a package's status.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -18,13 +19,13 @@ from app.models import Answer, Estate, Form, Package
 from app.questionnaires import FormDefinition, KeyFigureTable, Questionnaire, load
 from app.rules.access import Actor
 from app.rules.answers import check_answer, is_answered
-from app.rules.enums import N_, FormStatus, PackageStatus
+from app.rules.enums import N_, FormKind, FormStatus, PackageStatus
 from app.rules.progress import FormProgress, derived_package_status, form_progress
 from app.rules.violations import Violation
 from app.rules.workflow import TRANSITIONS, Relation, WorkflowError
 from app.security import row_filter
 from app.services import audit
-from app.services.key_figures import FigureCell, figure_cells
+from app.services.key_figures import FigureCell, estate_flags, figure_cells
 
 
 class FormError(Exception):
@@ -208,7 +209,7 @@ def _fire_derived(package: Package, target: PackageStatus) -> None:
 def refresh_year_statuses(year: int) -> int:
     """Derive again the status of every form and package of a year that is not yet submitted,
     after a change to the year's thresholds or benchmarks; returns the forms whose status
-    changed."""
+    changed. Each package costs a fixed number of queries, whatever its size."""
     changed = 0
     package_ids = db.session.scalars(
         select(Package.id).where(
@@ -219,12 +220,61 @@ def refresh_year_statuses(year: int) -> int:
         )
     ).all()
     for package_id in package_ids:
-        package = db.session.get(Package, package_id)
-        for form in package.forms:
-            before = form.status
-            refresh_statuses(form)
-            changed += form.status != before
+        changed += _refresh_package_forms(db.session.get(Package, package_id))
         db.session.commit()
+    return changed
+
+
+def _refresh_package_forms(package: Package) -> int:
+    questionnaire = questionnaire_of(package)
+    values: dict[int, dict[str, object]] = defaultdict(dict)
+    for form_id, key, value in db.session.execute(
+        select(Answer.form_id, Answer.question_key, Answer.value)
+        .join(Form, Form.id == Answer.form_id)
+        .where(Form.package_id == package.id)
+    ):
+        values[form_id][key] = value
+    estate_forms = [f for f in package.forms if f.estate_id is not None]
+    estate_flagged: dict[int, frozenset[str]] = {}
+    if estate_forms:
+        definition = questionnaire.form(FormKind.ESTATE_FORM.value)
+        tables = definition.key_figure_tables()
+        flags = estate_flags(
+            questionnaire,
+            [row.figure for table in tables for row in table.rows],
+            package.organisation_id,
+            package.year,
+            [f.estate_id for f in estate_forms],
+        )
+        for form in estate_forms:
+            flagged = flags.get(form.estate_id, {})
+            estate_flagged[form.id] = frozenset(
+                t.key for t in tables if any(row.figure in flagged for row in t.rows)
+            )
+    changed = 0
+    for form in package.forms:
+        definition = questionnaire.form(form.kind.value)
+        if form.estate_id is None:
+            flagged = flagged_items(definition, form_figures(form, definition))
+            state = None
+        else:
+            flagged = estate_flagged[form.id]
+            state = form.estate.state.value
+        status = form_progress(definition, values[form.id], state, flagged).status
+        if status != form.status:
+            audit.record(
+                "form_status",
+                "Form",
+                form.id,
+                package_id=package.id,
+                field="status",
+                old=form.status.value,
+                new=status.value,
+            )
+            form.status = status
+            changed += 1
+    if changed:
+        refresh_package_status(package)
     return changed
 
 

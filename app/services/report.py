@@ -54,7 +54,7 @@ class _Context:
             "number": organisation.number,
             "name": organisation.name,
             "kind": organisation.kind.label,
-            "period": f"1. januar – 31. december {self.package.accounting_year}",
+            "accounting_year": self.package.accounting_year,
             "home_municipality": organisation.home_municipality.name,
         }
 

@@ -44,7 +44,8 @@ class OverviewView(BaseView):
             visible(Package, actor)
             .join(Organisation)
             .order_by(Package.year.desc(), Organisation.number)
-            .limit(500)
+            # LBF's overview shows the newest; everyone else sees all of theirs
+            .limit(50 if actor.is_lbf else 2000)
         ).all()
         own_packages = [p for p in packages if own is not None and p.organisation_id == own.id]
         current = own_packages[0] if own_packages else None

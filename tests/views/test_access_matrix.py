@@ -290,7 +290,9 @@ def test_deadline_change_is_audited_and_updates_the_latest_change(world, db, cli
     assert response.status_code == 200, response.json
     db.session.expire_all()
     entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.field == "deadline", AuditEntry.package_id == package.id)
+        select(AuditEntry).where(
+            AuditEntry.field == "deadline", AuditEntry.package_id == package.id
+        )
     )
     assert (entry.old_value, entry.new_value) == (None, "2026-12-01")
     assert db.session.get(Package, package.id).changed_at > before
