@@ -17,6 +17,7 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     app.config.setdefault("FAB_ROLES", FAB_ROLES)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
+    _danish_form_messages()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
     csrf.init_app(app)
@@ -39,6 +40,14 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     errors.register(app)
     formatting.register(app)
     return app
+
+
+def _danish_form_messages() -> None:
+    """WTForms ships no Danish catalogue: its messages ("Ikke en gyldig dato", ...) come from
+    the project's `translations/da/LC_MESSAGES/wtforms.po`; other locales keep the English."""
+    import flask_wtf.i18n
+
+    flask_wtf.i18n.messages_path = lambda: str(_project_path("translations"))
 
 
 def _project_path(name: str):

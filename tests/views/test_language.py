@@ -31,3 +31,19 @@ def test_invalid_login_message_is_danish(client, world):
         "/login/", data={"username": "kbh", "password": "forkert"}, follow_redirects=True
     )
     assert "Forkert brugernavn eller adgangskode" in response.get_data(as_text=True)
+
+
+def test_form_validation_messages_are_danish(client, world, db):
+    from sqlalchemy import select
+
+    from app.models import Organisation, Package
+
+    login(client, "kbh")
+    package_id = db.session.scalar(
+        select(Package.id).join(Organisation).where(Organisation.number == 101)
+    )
+    page = client.post(f"/packageview/edit/{package_id}", data={"deadline": "31-02-2026"}).get_data(
+        as_text=True
+    )
+    assert "Ikke en gyldig dato" in page
+    assert "Not a valid date value" not in page
