@@ -5,6 +5,7 @@ from sqlalchemy import inspect
 
 from app.extensions import db
 from app.models import AuditEntry
+from app.rules.enums import N_
 
 
 def current_user_id() -> int | None:
@@ -41,6 +42,32 @@ def record(
 
 
 SECRET_FIELDS = frozenset({"password"})
+
+# what the log shows for each action and entity code
+ACTION_LABELS = {
+    "open_year": N_("Styringsdialogår åbnet"),
+    "start": N_("Udfyldelse påbegyndt"),
+    "complete": N_("Helt udfyldt"),
+    "reopen": N_("Ikke længere helt udfyldt"),
+    "form_status": N_("Skemastatus ændret"),
+    "answer": N_("Svar gemt"),
+    "load_last_year": N_("Sidste års svar indlæst"),
+    "create": N_("Oprettet"),
+    "update": N_("Ændret"),
+    "delete": N_("Slettet"),
+}
+ENTITY_LABELS = {
+    "Package": N_("Dokumentationspakke"),
+    "Form": N_("Skema"),
+    "Answer": N_("Svar"),
+    "Organisation": N_("Organisation"),
+    "Estate": N_("Afdeling"),
+    "Municipality": N_("Kommune"),
+    "Region": N_("Region"),
+    "Benchmark": N_("Benchmark"),
+    "FlagThreshold": N_("Tærskel for kritisk værdi"),
+    "AppUser": N_("Bruger"),
+}
 
 
 def record_changes(item, action: str) -> None:

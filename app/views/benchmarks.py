@@ -27,6 +27,16 @@ def _figure_choices(critical_only: bool):
     ]
 
 
+def _figure_label(key):
+    try:
+        return load(current_app.config["QUESTIONNAIRE_VERSION"]).key_figure(key).label
+    except KeyError:
+        return key
+
+
+DIRECTION_LABELS = {HIGHER_IS_WORSE: _l("Højere er værre"), LOWER_IS_WORSE: _l("Lavere er værre")}
+
+
 class _RefreshesStatuses:
     """A changed benchmark or threshold can make a comment required or no longer required:
     the year's statuses are derived again (in the background when a broker is configured)."""
@@ -61,6 +71,7 @@ class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
         "yellow": _l("Gul fra (pct. afvigelse)"),
         "red": _l("Rød fra (pct. afvigelse)"),
     }
+    formatters_columns = {"key": _figure_label, "direction": DIRECTION_LABELS.get}
     description_columns = {
         "yellow": _l("Afvigelse fra benchmark i den dårlige retning, der giver en gul markering."),
         "red": _l("Afvigelse fra benchmark i den dårlige retning, der giver en rød markering."),
@@ -71,10 +82,7 @@ class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
         ),
         "direction": SelectField(
             _l("Retning"),
-            choices=[
-                (HIGHER_IS_WORSE, _l("Højere er værre")),
-                (LOWER_IS_WORSE, _l("Lavere er værre")),
-            ],
+            choices=list(DIRECTION_LABELS.items()),
         ),
     }
 
@@ -99,6 +107,7 @@ class BenchmarkView(_RefreshesStatuses, ScopedModelView):
         "value": _l("Benchmark"),
         "indexed": _l("Fremskrevet (indekseret)"),
     }
+    formatters_columns = {"key": _figure_label}
     add_form_extra_fields = edit_form_extra_fields = {
         "key": SelectField(
             _l("Nøgletal"), choices=lambda: _figure_choices(False), widget=Select2Widget()

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
+from app.rules.enums import FormStatus, PackageStatus
+from app.services.audit import ACTION_LABELS, ENTITY_LABELS
 from app.views.base import CheckedWrites, ScopedModelView
 
 PACKAGE_LABELS = {
@@ -39,6 +41,19 @@ class FormView(ScopedModelView):
     }
 
 
+def _label_from(labels):
+    def format_value(value):
+        return gettext(labels[value]) if value in labels else value
+
+    return format_value
+
+
+STATUS_LABELS = {
+    **{s.value: s.label for s in FormStatus},
+    **{s.value: s.label for s in PackageStatus},
+}
+
+
 class AuditEntryView(ScopedModelView):
     datamodel = SQLAInterface(AuditEntry)
     list_title = _l("Log")
@@ -57,6 +72,12 @@ class AuditEntryView(ScopedModelView):
     search_columns = ["at", "user", "action", "entity", "package"]
     base_order = ("at", "desc")
     base_permissions = ["can_list", "can_show"]
+    formatters_columns = {
+        "action": _label_from(ACTION_LABELS),
+        "entity": _label_from(ENTITY_LABELS),
+        "old_value": _label_from(STATUS_LABELS),
+        "new_value": _label_from(STATUS_LABELS),
+    }
     label_columns = {
         "at": _l("Tidspunkt"),
         "user": _l("Bruger"),
