@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
-from app.rules.enums import FormStatus, PackageStatus
+from app.rules.enums import N_, FormStatus, PackageStatus
 from app.services.audit import ACTION_LABELS, ENTITY_LABELS
 from app.views.base import CheckedWrites, ScopedModelView
 
@@ -43,6 +43,8 @@ class FormView(ScopedModelView):
 
 def _label_from(labels):
     def format_value(value):
+        if value is None:
+            return ""
         return gettext(labels[value]) if value in labels else value
 
     return format_value
@@ -75,8 +77,8 @@ class AuditEntryView(ScopedModelView):
     formatters_columns = {
         "action": _label_from(ACTION_LABELS),
         "entity": _label_from(ENTITY_LABELS),
-        "old_value": _label_from(STATUS_LABELS),
-        "new_value": _label_from(STATUS_LABELS),
+        "old_value": _label_from(VALUE_LABELS),
+        "new_value": _label_from(VALUE_LABELS),
     }
     label_columns = {
         "at": _l("Tidspunkt"),
