@@ -50,9 +50,11 @@ def _label_from(labels):
     return format_value
 
 
-STATUS_LABELS = {
+VALUE_LABELS = {
     **{s.value: s.label for s in FormStatus},
     **{s.value: s.label for s in PackageStatus},
+    "True": N_("Ja"),
+    "False": N_("Nej"),
 }
 
 
