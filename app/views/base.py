@@ -105,6 +105,15 @@ class ScopedModelView(ModelView):
     def pre_delete(self, item):
         guard_write(item, "delete")
 
+    def _get_list_widget(self, filters, *args, page_size=None, **kwargs):
+        # a page holds at most MAX_PAGE_SIZE rows, whatever the address asks for
+        if page_size is not None:
+            page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+        return super()._get_list_widget(filters, *args, page_size=page_size, **kwargs)
+
+
+MAX_PAGE_SIZE = 500
+
 
 class CheckedWrites:
     """A view whose items pass `check_item` before they are written; a refusal flashes its

@@ -80,3 +80,12 @@ def test_estate_with_negative_dwellings_is_refused_through_the_api(client, world
         },
     )
     assert response.status_code == 422
+
+
+def test_a_list_page_never_holds_more_than_the_maximum_rows(client, world):
+    from app.views.base import MAX_PAGE_SIZE
+
+    login(client, "lbf")
+    page = client.get("/estateview/list/?psize_EstateView=100000000").get_data(as_text=True)
+    assert page.count("/estateview/show/") <= MAX_PAGE_SIZE
+    assert "/estateview/show/" in page
