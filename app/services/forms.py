@@ -156,19 +156,26 @@ def refresh_statuses(form: Form, values: dict[str, object] | None = None) -> For
     if values is None:
         values = {k: a.value for k, a in answers_of(form).items()}
     progress = progress_of(form, definition, values, form_figures(form, definition))
-    if form.status != progress.status:
-        audit.record(
-            "form_status",
-            "Form",
-            form.id,
-            package_id=form.package_id,
-            field="status",
-            old=form.status.value,
-            new=progress.status.value,
-        )
-        form.status = progress.status
+    _set_form_status(form, progress.status)
     refresh_package_status(form.package)
     return progress
+
+
+def _set_form_status(form: Form, status: FormStatus) -> bool:
+    """Assign a derived form status, audited; returns whether it changed."""
+    if form.status == status:
+        return False
+    audit.record(
+        "form_status",
+        "Form",
+        form.id,
+        package_id=form.package_id,
+        field="status",
+        old=form.status.value,
+        new=status.value,
+    )
+    form.status = status
+    return True
 
 
 def refresh_package_status(package: Package) -> PackageStatus:
@@ -261,18 +268,7 @@ def _refresh_package_forms(package: Package) -> int:
             flagged = estate_flagged[form.id]
             state = form.estate.state.value
         status = form_progress(definition, values[form.id], state, flagged).status
-        if status != form.status:
-            audit.record(
-                "form_status",
-                "Form",
-                form.id,
-                package_id=package.id,
-                field="status",
-                old=form.status.value,
-                new=status.value,
-            )
-            form.status = status
-            changed += 1
+        changed += _set_form_status(form, status)
     if changed:
         refresh_package_status(package)
     return changed
