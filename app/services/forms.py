@@ -354,8 +354,9 @@ def save_answer(
         user_id=actor.user_id,
     )
     progress = refresh_statuses(form)
+    saved = _saved(form, answer, progress)  # read before the commit expires the objects
     db.session.commit()
-    return _saved(form, answer, progress)
+    return saved
 
 
 def _conflict(key: str, answer: Answer | None) -> Conflict:
