@@ -21,7 +21,7 @@ def _flag(name: str, default: bool) -> bool:
 class Config:
     APP_NAME = "Almen styringsdialog"
     APP_ICON = ""
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-key-never-used-in-production"
     DEVELOPMENT = _flag("APP_DEVELOPMENT", False)
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
@@ -80,7 +80,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-only-key-long-enough-for-hmac-sha256"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     AUTH_RATE_LIMITED = False

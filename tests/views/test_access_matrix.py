@@ -312,3 +312,18 @@ def test_implausible_deadline_is_refused_with_a_danish_message(world, db, client
     assert "Fristen skal ligge mellem 01-01-2025 og 31-12-2027" in page
     db.session.expire_all()
     assert db.session.get(Package, package_id).deadline is None
+
+
+@pytest.mark.parametrize("username", ["bo", "kbh", "lbf"])
+def test_api_token_holder_sees_exactly_the_rows_of_the_session_user(world, db, client, username):
+    """A JWT from the API login acts as its user: the same row-level filter applies."""
+    token = client.post(
+        "/api/v1/security/login",
+        json={"username": username, "password": "demo", "provider": "db"},
+    ).json["access_token"]
+    response = client.get(
+        "/api/v1/package/?q=(page_size:500)", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    listed = {_org_number_of(db, Package, row_id) for row_id in response.json["ids"]}
+    assert listed == PACKAGES[username]
