@@ -81,9 +81,8 @@ def definition_of(form: Form) -> FormDefinition:
 
 def visible_form(form_id: int, actor: Actor) -> Form:
     form = db.session.scalar(
-        select(Form)
-        .options(joinedload(Form.package).joinedload(Package.organisation))
-        .where(Form.id == form_id, row_filter(Form, actor))
+        # the form's package, organisation and estate come with it (the models load them joined)
+        select(Form).where(Form.id == form_id, row_filter(Form, actor))
     )
     if form is None:
         raise NotFound(N_("Skemaet findes ikke."))

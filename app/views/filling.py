@@ -13,12 +13,13 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
 from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment
 from app.rules.enums import FormStatus
 from app.rules.workflow import allowed_transitions
-from app.security import current_actor, relations_to_package
+from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
 from app.services.report import computed_parts
 
@@ -52,11 +53,11 @@ class PackageContentView(BaseView):
             abort(404)
         package_forms = service.package_forms(package, actor)
         content_visible = bool(package_forms)
-        attachments = (
-            db.session.query(Attachment).filter(Attachment.package_id == package.id).all()
-            if content_visible
-            else []
-        )
+        attachments = db.session.scalars(
+            select(Attachment).where(
+                Attachment.package_id == package.id, row_filter(Attachment, actor)
+            )
+        ).all()
         editable = service.may_edit(package, actor)
         return self.render_template(
             "package.html",

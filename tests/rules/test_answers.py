@@ -8,21 +8,6 @@ from app.rules.answers import Checked, check_answer, condition_holds, is_answere
 VERSION = "2026.1"
 
 
-@pytest.fixture(scope="module")
-def housing():
-    return load(VERSION).form("HOUSING_REPORT")
-
-
-@pytest.fixture(scope="module")
-def estate():
-    return load(VERSION).form("ESTATE_FORM")
-
-
-@pytest.fixture(scope="module")
-def admin():
-    return load(VERSION).form("ADMIN_REPORT")
-
-
 def _only_violation(checked: Checked):
     assert not checked.ok
     assert checked.value is None

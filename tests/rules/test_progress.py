@@ -3,7 +3,6 @@ shipped 2026.1 forms."""
 
 import pytest
 
-from app.questionnaires import load
 from app.rules.enums import EstateState, FormStatus, PackageStatus
 from app.rules.progress import (
     ANSWER_REQUIRED,
@@ -40,21 +39,6 @@ ESTATE_DONE = {
     "maintenance_condition": "satisfactory",
     "has_estate_board": True,
 }
-
-
-@pytest.fixture(scope="module")
-def housing():
-    return load(VERSION).form("HOUSING_REPORT")
-
-
-@pytest.fixture(scope="module")
-def estate():
-    return load(VERSION).form("ESTATE_FORM")
-
-
-@pytest.fixture(scope="module")
-def admin():
-    return load(VERSION).form("ADMIN_REPORT")
 
 
 def _missing_fields(progress):

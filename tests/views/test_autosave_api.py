@@ -213,3 +213,31 @@ def test_loading_last_year_through_the_screen_reports_what_was_copied(world, db,
     )
     page = response.get_data(as_text=True)
     assert "Indlæste svar: 1. Skemaer med indlæste svar: 1." in page
+
+
+def test_attachments_show_to_a_municipality_only_after_submission(world, db, client):
+    from app.models import Attachment
+
+    package_id = _form(db).package_id
+    db.session.add(
+        Attachment(
+            package_id=package_id,
+            filename="aarsberetning.pdf",
+            content_type="application/pdf",
+            size=3,
+            content=b"pdf",
+        )
+    )
+    db.session.commit()
+    login(client, "bo")
+    assert "aarsberetning.pdf" in client.get(f"/package/{package_id}/").get_data(as_text=True)
+    client.get("/logout/")
+    login(client, "roskilde")
+    assert "aarsberetning.pdf" not in client.get(f"/package/{package_id}/").get_data(as_text=True)
+    db.session.execute(
+        update(Package)
+        .where(Package.id == package_id)
+        .values(status=PackageStatus.SUBMITTED, submitted_at=Package.created_at)
+    )
+    db.session.commit()
+    assert "aarsberetning.pdf" in client.get(f"/package/{package_id}/").get_data(as_text=True)
