@@ -11,6 +11,13 @@ from flask_appbuilder.const import AUTH_DB
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def _instance_secret() -> str | None:
+    path = BASE_DIR / "instance" / "secret_key"
+    if not path.exists():
+        return None
+    return path.read_text().strip() or None
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -21,8 +28,16 @@ def _flag(name: str, default: bool) -> bool:
 class Config:
     APP_NAME = "Almen styringsdialog"
     APP_ICON = ""
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-key-never-used-in-production"
+    # set in the environment, or kept in instance/secret_key (made by scripts/run); the app
+    # refuses to start without a real one outside development (app.web_security)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret()
     DEVELOPMENT = _flag("APP_DEVELOPMENT", False)
+    # JSON Web Tokens from /api/v1/security/login: off unless asked for
+    API_TOKEN_LOGIN = _flag("API_TOKEN_LOGIN", False)
+    # reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # HTTPS in front of the app: redirect plain HTTP and send HSTS
+    FORCE_HTTPS = _flag("FORCE_HTTPS", False)
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{BASE_DIR / 'instance' / 'styringsdialog.db'}"
@@ -50,7 +65,10 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     AUTH_RATE_LIMITED = _flag("AUTH_RATE_LIMITED", True)
+    # login attempts per client address and user name: one user's lockout is not another's
     AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+    # all login attempts from one client address, whatever the user name
+    AUTH_RATE_LIMIT_PER_ADDRESS = os.environ.get("AUTH_RATE_LIMIT_PER_ADDRESS", "100 per minute")
     RATELIMIT_ENABLED = AUTH_RATE_LIMITED
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 
@@ -62,6 +80,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+    # a request body is read only up to 25 MB (room for attachments); larger answers 413.
+    # JSON bodies (autosave, API) are limited further in app/views/errors.py
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_FOLDER = "translations"
@@ -81,6 +102,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-key-long-enough-for-hmac-sha256"
+    API_TOKEN_LOGIN = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     AUTH_RATE_LIMITED = False

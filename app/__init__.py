@@ -15,6 +15,9 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     from app.permissions import FAB_ROLES
 
     app.config.setdefault("FAB_ROLES", FAB_ROLES)
+    from app import web_security
+
+    web_security.check_secret_key(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     _danish_form_messages()
@@ -39,6 +42,8 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     cli.register(app)
     errors.register(app)
     formatting.register(app)
+    web_security.trust_proxies(app)
+    web_security.add_security_headers(app)
     return app
 
 

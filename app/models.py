@@ -527,6 +527,9 @@ class AppUser(User):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipality.id"), nullable=True, index=True
     )
+    # a session carries the generation it was opened in; logging out moves the user on, so
+    # every session cookie issued before no longer opens anything
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     municipality: Mapped[Municipality | None] = relationship(foreign_keys=[municipality_id])

@@ -6,12 +6,13 @@ Every generated list, show, edit and delete view and every REST endpoint applies
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request, session
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, select, true
+from flask_limiter.util import get_remote_address
+from sqlalchemy import and_, false, or_, select, true, update
 
 from app.extensions import db
 from app.models import (
@@ -330,19 +331,86 @@ def _owning_organisation_id(item) -> int | None:
     return getattr(item, "organisation_id", None)
 
 
+# --- sessions and logins ----------------------------------------------------------------------
+
+SESSION_GENERATION = "_generation"
+
+
+def login_attempt_key() -> str:
+    """Login attempts count per client address and user name, so that guessing one user's
+    password locks out that user from that address, not the colleagues behind the same one."""
+    payload = request.get_json(silent=True) if request.is_json else None
+    name = payload.get("username") if isinstance(payload, dict) else request.form.get("username")
+    name = name.strip().lower()[:100] if isinstance(name, str) else ""
+    return f"{get_remote_address()}|{name}"
+
+
+class TokenLoginApi(SecurityApi):
+    """`/api/v1/security/login` and `/refresh` issue JSON Web Tokens only when the
+    installation asks for them (API_TOKEN_LOGIN); otherwise the routes do not exist."""
+
+    def __init__(self):
+        if not current_app.config.get("API_TOKEN_LOGIN"):
+            self.include_route_methods = set()
+        super().__init__()
+
+
 class AppSecurityManager(SecurityManager):
     user_model = AppUser
+    # FAB's user statistics chart is not needed (and answers 500 on odd input)
+    userstatschartview = None
+    security_api = TokenLoginApi
+
+    def create_limiter(self, app):
+        app.config.setdefault("RATELIMIT_KEY_FUNC", login_attempt_key)
+        return super().create_limiter(app)
 
     def register_views(self) -> None:
         from app.views.users import AppUserDBModelView
 
         self.userdbmodelview = AppUserDBModelView
         super().register_views()
-        if self.is_auth_limited:
-            # the API login (JWT) is limited like the login page: no open guessing route
-            for view in self.appbuilder.baseviews:
-                if isinstance(view, SecurityApi) and view.blueprint is not None:
-                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
+        if not self.is_auth_limited:
+            return
+        per_address = current_app.config.get("AUTH_RATE_LIMIT_PER_ADDRESS")
+        for view in self.appbuilder.baseviews:
+            if view.blueprint is None:
+                continue
+            if isinstance(view, SecurityApi):
+                # the API login (JWT) is limited like the login page: no open guessing route
+                self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
+            if per_address and (isinstance(view, SecurityApi) or view is self.auth_view):
+                # one address trying many user names is stopped as well
+                self.limiter.limit(per_address, methods=["POST"], key_func=get_remote_address)(
+                    view.blueprint
+                )
+
+    def load_user(self, pk):
+        """A session opens only if it was issued in the user's current generation: after a
+        logout the old cookie opens nothing, in any worker."""
+        user = super().load_user(pk)
+        if user is None or session.get(SESSION_GENERATION) != user.session_generation:
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        # a token carries no session: it is judged by its signature and expiry alone
+        user = super().load_user(jwt_data["sub"])
+        if user is not None:
+            g.user = user
+        return user
+
+    def on_user_login(self, user) -> None:
+        session[SESSION_GENERATION] = user.session_generation
+
+    def on_user_logout(self, user) -> None:
+        db.session.execute(
+            update(AppUser)
+            .where(AppUser.id == user.id)
+            .values(session_generation=AppUser.session_generation + 1)
+        )
+        db.session.commit()
+        session.pop(SESSION_GENERATION, None)
 
     def create_roles(self) -> None:
         """Make sure every role of the platform exists (permissions come from FAB_ROLES)."""

@@ -2,6 +2,7 @@
 temporary SQLite file), built through the migrations like a real installation."""
 
 import os
+import secrets
 import tempfile
 import time
 
@@ -24,6 +25,7 @@ def sector_app():
         AUTH_RATE_LIMITED=False,
         RATELIMIT_ENABLED=False,
         FAB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        SECRET_KEY=secrets.token_hex(32),
     )
     with app.app_context():
         from app.extensions import db
