@@ -3,6 +3,10 @@
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
         .venv/bin/python bench/autosave.py
 
+It also counts the SQL statements of each autosave request (a SQLAlchemy
+`before_cursor_execute` event) and prints them beside a floor measured in the same run: one
+bare UPDATE of one answer.
+
 Targets (issue 3): autosave p95 under 50 ms and a form page under 200 ms, on PostgreSQL.
 Requests go through the whole Flask stack (routing, login session, permissions, row-level
 filter, validation, optimistic lock, status derivation, audit, commit), in one process.
@@ -11,6 +15,7 @@ filter, validation, optimistic lock, status derivation, audit, commit), in one p
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,6 +29,23 @@ PAGES = 40
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+@contextmanager
+def counting(engine):
+    """The SQL statements sent to the database inside the block."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def count(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def main() -> int:
@@ -59,22 +81,40 @@ def main() -> int:
             select(Form.id).where(Form.package_id == package_id, Form.estate_id.is_not(None))
         ).all()
 
+        # the floor: one answer written by a bare UPDATE, counted the same way as an autosave
+        from sqlalchemy import update
+
+        from app.models import Answer
+
+        floor_form = estate_form_ids[0]
+        with counting(db.engine) as floor:
+            db.session.execute(
+                update(Answer)
+                .where(Answer.form_id == floor_form, Answer.question_key == "a_challenges")
+                .values(value=True)
+            )
+        db.session.rollback()
+        engine = db.engine
+
     client = app.test_client()
     client.post("/login/", data={"username": "bo", "password": "demo"})
     # warm up: templates, questionnaire cache, connection pool
     client.get(f"/form/{report_id}/organisation")
     saves = []
+    statements = []
     versions = {}
     for i in range(SAVES):
         form_id = estate_form_ids[i % len(estate_form_ids)]
         key = "maintenance_condition_comment" if i % 2 else "a_challenges"
         value = f"Bemærkning {i}" if i % 2 else bool(i % 4)
         started = time.perf_counter()
-        response = client.post(
-            f"/form/{form_id}/answers",
-            json={"key": key, "value": value, "version": versions.get((form_id, key), 0)},
-        )
+        with counting(engine) as counted:
+            response = client.post(
+                f"/form/{form_id}/answers",
+                json={"key": key, "value": value, "version": versions.get((form_id, key), 0)},
+            )
         saves.append((time.perf_counter() - started) * 1000)
+        statements.append(len(counted))
         assert response.status_code == 200, response.get_data(as_text=True)
         versions[(form_id, key)] = response.json["version"]
 
@@ -104,6 +144,10 @@ def main() -> int:
     print(
         f"autosave: n={len(saves)} p50={statistics.median(saves):.1f} ms "
         f"p95={percentile(saves, 0.95):.1f} ms max={max(saves):.1f} ms (target p95 < 50 ms)"
+    )
+    print(
+        f"autosave statements (whole request): p50={statistics.median(statements):.0f} "
+        f"max={max(statements)} (floor: a bare UPDATE of one answer = {len(floor)})"
     )
     ok = percentile(saves, 0.95) < 50
     for name, times in pages.items():

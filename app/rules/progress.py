@@ -104,3 +104,31 @@ def derived_package_status(
     if current == PackageStatus.READY and not any_answer:
         return PackageStatus.READY
     return PackageStatus.IN_PROGRESS
+
+
+def commentable_items(definition: FormDefinition) -> frozenset[str]:
+    """The key-figure tables with a comment question: the items a yellow or red figure can
+    flag (flags are found per table of key figures), so every set of flagged items lies
+    within them."""
+    return frozenset(
+        item.key
+        for item in definition.items()
+        if isinstance(item, KeyFigureTable) and item.comment is not None
+    )
+
+
+def statuses_whatever_the_flags(
+    definition: FormDefinition, answers: Mapping[str, object], estate_state: str | None = None
+) -> tuple[FormStatus, dict[str, FormStatus]] | None:
+    """The form's and its sections' statuses when no yellow or red figure can change them, or
+    None when they depend on which figures are flagged.
+
+    A flag only adds a required comment, so a status is the same under every set of flags when
+    it is the same with none flagged and with all flagged: then the key figures need not be
+    read to derive it."""
+    lenient = form_progress(definition, answers, estate_state, frozenset())
+    strict = form_progress(definition, answers, estate_state, commentable_items(definition))
+    statuses = [(s.key, s.status) for s in lenient.sections]
+    if lenient.status != strict.status or statuses != [(s.key, s.status) for s in strict.sections]:
+        return None
+    return lenient.status, dict(statuses)

@@ -388,3 +388,35 @@ def test_loading_last_years_answers_updates_the_statuses(two_years, db):
     db.session.refresh(this)
     assert this.status == PackageStatus.IN_PROGRESS
     assert estate_form(db, this, 2).status != FormStatus.NOT_STARTED
+
+
+def test_autosave_that_keeps_the_form_status_makes_at_most_nine_statements(world, db):
+    from sqlalchemy import event
+
+    form = estate_form(db, package_of(db, 101), 1)
+    save(db, form, "a_challenges", False)  # the form is in progress from here on
+    version = db.session.scalar(
+        select(Answer.version).where(
+            Answer.form_id == form.id, Answer.question_key == "a_challenges"
+        )
+    )
+    who = actor(db, "bo")
+    form_id = form.id
+    db.session.commit()
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        saved = service.save_answer(form_id, "maintenance_condition_comment", "Godt", 0, None, who)
+        again = service.save_answer(form_id, "a_challenges", True, version, None, who)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert (saved.form_status, again.form_status) == (FormStatus.IN_PROGRESS,) * 2
+    # each: lock the form, read it, read its answers, write the answer, write the audit entry,
+    # and the key figures (4) when a flag could change a section's status; the package never
+    assert len(statements) <= 2 * 9, "\n".join(s[:90] for s in statements)
+    assert not [s for s in statements if s.lower().startswith(("select package", "update package"))]
