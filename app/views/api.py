@@ -5,6 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from app.extensions import db
 from app.models import Estate, Form, Municipality, Organisation, Package
 from app.views.base import ScopedApi
+from app.views.masterdata import ESTATE_BOUNDS, ORGANISATION_BOUNDS, api_validators
 from app.views.packages import InvalidDeadline, check_deadline, now
 
 
@@ -20,6 +21,7 @@ class OrganisationApi(ScopedApi):
         "home_municipality_id",
         "administered_by_id",
     ]
+    validators_columns = api_validators(ORGANISATION_BOUNDS)
 
 
 class EstateApi(ScopedApi):
@@ -39,6 +41,7 @@ class EstateApi(ScopedApi):
     ]
     show_columns = list_columns
     add_columns = edit_columns = list_columns[1:]
+    validators_columns = api_validators(ESTATE_BOUNDS)
 
 
 class PackageApi(ScopedApi):

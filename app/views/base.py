@@ -1,8 +1,6 @@
 """Base classes every generated view and API derives from: the row-level filter and the
 write guard are applied here once, so no view can forget them."""
 
-import datetime as dt
-
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import gettext, lazy_gettext
@@ -12,8 +10,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import BooleanField, SelectField
 
 from app.extensions import db
-from app.security import ROW_LEVEL, AccessRefused, ensure_may_write
+from app.security import ROW_LEVEL, AccessRefused, RowLevelFilter, ensure_may_write
 from app.services.audit import record_changes
+from app.views.formatting import danish_date
 
 
 def enum_label(enum_cls):
@@ -37,11 +36,46 @@ def format_optional(value):
 
 
 def format_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
-    return value.strftime("%d-%m-%Y")
+    """dd-mm-yyyy; a stored UTC time shows in Copenhagen time."""
+    return danish_date(value)
+
+
+def with_row_level(filters) -> list:
+    """A related-field query's filters with the row-level filter of the RELATED model in front
+    (FAB builds each filter on the related model's datamodel, so `RowLevelFilter.model` is the
+    related model); a view's own extra filters narrow it further, never replace it."""
+    filters = list(filters or [])
+    if any(flt[1] is RowLevelFilter for flt in filters):
+        return filters
+    return [*ROW_LEVEL, *filters]
+
+
+def scope_relation_queries(view) -> list[str]:
+    """Every relation dropdown of a generated view (search, add, edit) lists only the related
+    rows the user may see (DESIGN.md section 3: every generated door takes the same filter).
+    Returns the view's relation columns."""
+    relations = [c for c in view.datamodel.get_columns_list() if view.datamodel.is_relation(c)]
+    for attribute in (
+        "search_form_query_rel_fields",
+        "add_form_query_rel_fields",
+        "edit_form_query_rel_fields",
+    ):
+        declared = dict(getattr(view, attribute, None) or {})
+        setattr(
+            view,
+            attribute,
+            {c: with_row_level(declared.get(c)) for c in {*relations, *declared}},
+        )
+    return relations
+
+
+class ScopedRelations:
+    """For a FAB view that cannot derive from `ScopedModelView` (FAB's own user views): its
+    relation dropdowns take the row-level filter all the same."""
+
+    def __init__(self, **kwargs):
+        scope_relation_queries(self)
+        super().__init__(**kwargs)
 
 
 class ScopedModelView(ModelView):
@@ -52,13 +86,12 @@ class ScopedModelView(ModelView):
     """
 
     base_filters = ROW_LEVEL
+    # FAB's file download serves its upload folder by name, outside any row filter; no model
+    # here keeps files there (attachments live in the database)
+    exclude_route_methods = {"download"}
 
     def __init__(self, **kwargs):
-        relations = [c for c in self.datamodel.get_columns_list() if self.datamodel.is_relation(c)]
-        scoped = {column: ROW_LEVEL for column in relations}
-        self.search_form_query_rel_fields = {**scoped, **(self.search_form_query_rel_fields or {})}
-        self.add_form_query_rel_fields = {**scoped, **(self.add_form_query_rel_fields or {})}
-        self.edit_form_query_rel_fields = {**scoped, **(self.edit_form_query_rel_fields or {})}
+        relations = scope_relation_queries(self)
         enums = {
             c.name: c.type.enum_class
             for c in self.datamodel.obj.__table__.columns
@@ -155,6 +188,41 @@ class ScopedApi(ModelRestApi):
 
     base_filters = ROW_LEVEL
     allow_browser_login = True
+
+    def create_blueprint(self, appbuilder, *args, **kwargs):
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(self._refuse_unreadable_request)
+        return blueprint
+
+    def _refuse_unreadable_request(self):
+        # a `q` or a body FAB cannot read answers 400 in Danish, never FAB's 500
+        from app.views.errors import api_request_refusal
+
+        refusal = api_request_refusal()
+        return None if refusal is None else self.response(refusal[0], message=refusal[1])
+
+    def response(self, code, **kwargs):
+        # every message FAB and marshmallow answer with is shown in Danish, like the screens
+        from app.views.errors import danish_api_message
+
+        if "message" in kwargs:
+            kwargs["message"] = danish_api_message(kwargs["message"])
+        return super().response(code, **kwargs)
+
+    def _get_list_related_field(self, field, filter_rel_field, page=None, page_size=None):
+        # the one query behind every related field's choices and count in `_info` (add and
+        # edit columns, whatever `*_query_rel_fields` a subclass declares): the related
+        # model's own row-level filter always applies
+        return super()._get_list_related_field(
+            field, with_row_level(filter_rel_field), page=page, page_size=page_size
+        )
+
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        if field.name not in self.description_columns:
+            # FAB translates an empty description, which gives the catalogue's header
+            info["description"] = ""
+        return info
 
     def pre_add(self, item):
         guard_write(item, "create")

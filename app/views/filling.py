@@ -5,9 +5,6 @@ Thin: parse the request, call a service, map its refusal to a status and a Danis
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
@@ -22,14 +19,7 @@ from app.rules.workflow import allowed_transitions
 from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
 from app.services.report import computed_parts
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def local_time(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN).strftime("%H:%M")
+from app.views.formatting import local_time
 
 
 def _message(error: service.FormError) -> str:

@@ -1,8 +1,13 @@
-"""Danish number formatting for the screens: 1.234,5 and a dash for a missing value."""
+"""Danish formatting for the screens: numbers as 1.234,5 with a dash for a missing value, and
+times stored in UTC shown in Danish time (Europe/Copenhagen), as dd-mm-yyyy hh:mm."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 MISSING = Markup('<span class="text-muted">–</span>')
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 def dk_number(value, decimals: int = 0):
@@ -12,5 +17,35 @@ def dk_number(value, decimals: int = 0):
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+def to_local(value: dt.datetime) -> dt.datetime:
+    """A stored time (naive UTC, or aware) as Copenhagen time, summer and winter time alike."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(COPENHAGEN)
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """hh:mm in Copenhagen."""
+    return "" if value is None else to_local(value).strftime("%H:%M")
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    """dd-mm-yyyy hh:mm in Copenhagen."""
+    return "" if value is None else to_local(value).strftime("%d-%m-%Y %H:%M")
+
+
+def danish_date(value: dt.date | None) -> str:
+    """dd-mm-yyyy; a time is shown with its Copenhagen clock time."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return local_datetime(value)
+    return value.strftime("%d-%m-%Y")
+
+
 def register(app) -> None:
     app.jinja_env.filters["dk_number"] = dk_number
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["danish_date"] = danish_date
+    app.jinja_env.globals["local_time"] = local_time

@@ -1,12 +1,116 @@
 """Master data screens: regions, municipalities, organisations and estates."""
 
+import datetime as dt
+
+import marshmallow
+import wtforms
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.models import Estate, Municipality, Organisation, Region
+from app.rules.enums import N_
 from app.security import ROW_LEVEL
 from app.views.base import ScopedModelView
 from app.views.packages import PackageView
+
+
+def _next_year() -> int:
+    return dt.date.today().year + 1
+
+
+# plausible bounds of the master data numbers, each with its own Danish message:
+# LBF numbers organisations and (within one) estates with 1-4 digits, an estate has at most
+# 10,000 dwellings of a type and 2,000,000 m², and was built from 1600 until next year
+BOUNDS = {
+    "organisation_number": (
+        1,
+        9999,
+        N_("Organisationsnummeret skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "estate_number": (
+        1,
+        9999,
+        N_("Afdelingsnummeret skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "family_dwellings": (
+        0,
+        10_000,
+        N_("Antal familieboliger skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "elderly_dwellings": (
+        0,
+        10_000,
+        N_("Antal ældreboliger skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "youth_dwellings": (
+        0,
+        10_000,
+        N_("Antal ungdomsboliger skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "area_m2": (0, 2_000_000, N_("Arealet skal være et helt tal fra %(min)s til %(max)s m².")),
+    "built_year": (1600, _next_year, N_("Opførelsesåret skal ligge fra %(min)s til %(max)s.")),
+    "municipality_code": (
+        1,
+        999,
+        N_("Kommunekoden skal være et helt tal fra %(min)s til %(max)s."),
+    ),
+    "region_code": (1, 9999, N_("Regionskoden skal være et helt tal fra %(min)s til %(max)s.")),
+}
+
+
+def _limits(name: str):
+    low, high, message = BOUNDS[name]
+    high = high() if callable(high) else high
+    return low, high, gettext(message, min=low, max=high)
+
+
+class InRange:
+    """A WTForms validator for one bound of BOUNDS (an empty optional field passes)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        low, high, message = _limits(self.name)
+        if not low <= field.data <= high:
+            # stop here: FAB's uniqueness check after it would query with the impossible number
+            raise wtforms.validators.StopValidation(message)
+
+
+def in_range(name: str):
+    """The same bound as a marshmallow validator, for the REST API."""
+
+    def validate(value):
+        if value is None:
+            return
+        low, high, message = _limits(name)
+        if not low <= value <= high:
+            raise marshmallow.ValidationError(message)
+
+    return validate
+
+
+def form_validators(columns: dict) -> dict:
+    return {column: [InRange(bound)] for column, bound in columns.items()}
+
+
+def api_validators(columns: dict) -> dict:
+    return {column: in_range(bound) for column, bound in columns.items()}
+
+
+ESTATE_BOUNDS = {
+    "number": "estate_number",
+    "built_year": "built_year",
+    "family_dwellings": "family_dwellings",
+    "elderly_dwellings": "elderly_dwellings",
+    "youth_dwellings": "youth_dwellings",
+    "area_m2": "area_m2",
+}
+ORGANISATION_BOUNDS = {"number": "organisation_number"}
+
 
 ESTATE_LABELS = {
     "number": _l("Afd. nr."),
@@ -49,6 +153,7 @@ class EstateView(ScopedModelView):
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
     label_columns = ESTATE_LABELS
+    validators_columns = form_validators(ESTATE_BOUNDS)
     add_form_query_rel_fields = edit_form_query_rel_fields = {"organisation": ROW_LEVEL}
 
 
@@ -64,6 +169,7 @@ class OrganisationView(ScopedModelView):
     search_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
+    validators_columns = form_validators(ORGANISATION_BOUNDS)
     label_columns = {
         "number": _l("Nr."),
         "name": _l("Navn"),
@@ -89,6 +195,7 @@ class MunicipalityView(ScopedModelView):
     order_columns = ["code", "name"]
     base_order = ("code", "asc")
     page_size = 100
+    validators_columns = form_validators({"code": "municipality_code"})
     label_columns = {
         "code": _l("Kommunekode"),
         "name": _l("Navn"),
@@ -107,5 +214,6 @@ class RegionView(ScopedModelView):
     add_columns = edit_columns = show_columns = ["code", "name"]
     search_columns = ["code", "name"]
     base_order = ("code", "asc")
+    validators_columns = form_validators({"code": "region_code"})
     label_columns = {"code": _l("Regionskode"), "name": _l("Navn")}
     related_views = [MunicipalityView]

@@ -5,6 +5,11 @@ import datetime as dt
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import inspect
+from wtforms import Field
+from wtforms.validators import Optional
+from wtforms.widgets import html_params
 
 from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
@@ -100,6 +105,11 @@ class InvalidDeadline(Exception):
 
 
 def check_deadline(package) -> None:
+    # a submitted package's deadline is history: it no longer changes (screen and API)
+    if package.status.is_submitted and inspect(package).attrs.deadline.history.has_changes():
+        raise InvalidDeadline(
+            gettext("Dokumentationspakken er fremsendt: fristen kan ikke længere ændres.")
+        )
     violations = rules_check_deadline(package.year, package.deadline)
     if violations:
         raise InvalidDeadline(gettext(violations[0].message, **violations[0].params_dict()))
@@ -107,6 +117,61 @@ def check_deadline(package) -> None:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_danish_date(text: str) -> dt.date:
+    """A typed date as Danes write it (15-12-2026, 15.12.2026) or as ISO (2026-12-15)."""
+    for date_format in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), date_format).date()
+        except ValueError:
+            continue
+    raise ValueError(gettext("Ikke en gyldig dato. Skriv den som dd-mm-åååå, fx 15-12-2026."))
+
+
+class DanishDatePickerWidget:
+    """A text field with the Danish date picker (app/static/js/datepicker-da.js)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("name", field.name)
+        params = html_params(
+            type="text",
+            value=field._value(),
+            placeholder="dd-mm-åååå",
+            autocomplete="off",
+            **kwargs,
+        )
+        return Markup(
+            '<div class="input-group date">'
+            '<span class="input-group-addon"><i class="fa fa-calendar"></i></span>'
+            f'<input class="form-control dk_date" {params} /></div>'
+        )
+
+
+class DanishDateField(Field):
+    """A date typed as dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd; anything else is refused with a
+    Danish message and nothing is saved. Left empty, there is no date."""
+
+    widget = DanishDatePickerWidget()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d-%m-%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_danish_date(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
 
 
 class PackageView(CheckedWrites, ScopedModelView):
@@ -135,6 +200,7 @@ class PackageView(CheckedWrites, ScopedModelView):
     label_columns = PACKAGE_LABELS
     related_views = [FormView]
     show_template = "package_show.html"
+    edit_form_extra_fields = {"deadline": DanishDateField(_l("Frist"), validators=[Optional()])}
 
     def check_item(self, item):
         check_deadline(item)

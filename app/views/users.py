@@ -8,14 +8,14 @@ from app.rules.access import check_user_affiliation
 from app.rules.enums import Role
 from app.security import ROW_LEVEL
 from app.services.audit import record_changes
-from app.views.base import CheckedWrites
+from app.views.base import CheckedWrites, ScopedRelations
 
 
 class AffiliationError(Exception):
     pass
 
 
-class AppUserDBModelView(CheckedWrites, UserDBModelView):
+class AppUserDBModelView(CheckedWrites, ScopedRelations, UserDBModelView):
     base_filters = ROW_LEVEL
     list_columns = [
         "first_name",
@@ -31,6 +31,8 @@ class AppUserDBModelView(CheckedWrites, UserDBModelView):
     add_columns = [*_person, *_affiliation, "password", "conf_password"]
     edit_columns = [*_person, *_affiliation]
     search_columns = [*_person, *_affiliation]
+    # the list sorts by plain columns only (roles and affiliation are not sortable)
+    order_columns = ["first_name", "last_name", "username", "email", "active"]
     show_fieldsets = [
         *UserDBModelView.show_fieldsets[:2],
         (_l("Tilknytning"), {"fields": _affiliation, "expanded": True}),
