@@ -1,11 +1,18 @@
 /* Autosave for the form pages: every answer is saved when it changes, with a visible state.
  *
- * - each save carries the version the page last saw; a 409 shows the other person's answer
- *   and lets the user choose, nothing is silently overwritten;
- * - each save carries a request id; a retry after a network error reuses it, so the server
- *   applies it once;
+ * - one save in flight per field: the next one leaves only when the previous answer has
+ *   arrived, and carries the version the server has just returned;
+ * - typed text is kept until the server has acknowledged exactly that text; an older save
+ *   succeeding never discards newer text;
+ * - each save carries a request id; a retry after a network or server error reuses it, so the
+ *   server applies it once; retries back off (1, 2, 4, 8, 16 s) and then stop with "Ikke gemt"
+ *   and a "Gem igen" button that retries every unsaved field;
+ * - a 409 whose stored value is the text the user is sending is no conflict (the page takes the
+ *   server's version); a real 409 shows the other person's answer and lets the user choose,
+ *   nothing is silently overwritten;
  * - an expired CSRF token is refreshed; an expired session keeps the typed text in the page
- *   until the user has logged in again (in another window) and presses "Gem igen".
+ *   until the user has logged in again (in another window) and presses "Gem igen";
+ * - leaving the page while any field has unsaved or unacknowledged text asks first.
  */
 (function () {
   "use strict";
@@ -18,10 +25,29 @@
   var csrfUrl = page.dataset.csrfUrl;
   var csrfInput = document.getElementById("csrf-token");
   var sessionAlert = document.getElementById("session-alert");
-  var pending = {}; // key -> {value, requestId}: saves not yet acknowledged
-  var timers = {};
   // the page's language: the texts come translated from the server
   var TEXT = JSON.parse(document.getElementById("autosave-text").textContent);
+  // waits before each automatic retry, in seconds; after the last one the field stops and says so
+  var RETRY_DELAYS = [1, 2, 4, 8, 16];
+  var TYPING_PAUSE = 800; // ms without typing before a text is saved
+
+  /* One record per field:
+   *   unsaved: {value, requestId} the newest text the server has not acknowledged, or null;
+   *   current: the save the server may have seen and has not answered yet (sent, failed or
+   *            waiting for a retry), or null; it is resolved before anything newer is sent;
+   *   busy: a request is on the wire; timer: a retry is scheduled; attempts: retries so far;
+   *   conflict: the chooser is open; typing: a save is waiting for the typing pause. */
+  var fields = {};
+
+  function field(key) {
+    if (!fields[key]) {
+      fields[key] = {
+        unsaved: null, current: null, busy: false, timer: null, attempts: 0,
+        conflict: false, typing: null
+      };
+    }
+    return fields[key];
+  }
 
   function newRequestId() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -67,8 +93,25 @@
     area.value = Array.isArray(value) ? value.join("\n") : (value || "");
   }
 
+  // the answer as the server stores it: blank text and empty lists are no answer
+  function normalised(value) {
+    if (Array.isArray(value)) {
+      var items = value.map(function (item) { return String(item).trim(); })
+        .filter(function (item) { return item.length > 0; });
+      return items.length ? items : null;
+    }
+    if (typeof value === "string" && value.trim() === "") {
+      return null;
+    }
+    return value === undefined ? null : value;
+  }
+
+  function sameAnswer(a, b) {
+    return JSON.stringify(normalised(a)) === JSON.stringify(normalised(b));
+  }
+
   function describe(box, value) {
-    if (value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+    if (normalised(value) === null) {
       return TEXT.empty;
     }
     if (box.dataset.kind === "yes_no") {
@@ -90,7 +133,7 @@
       button.type = "button";
       button.className = "btn btn-xs btn-default retry";
       button.textContent = TEXT.retry;
-      button.addEventListener("click", function () { send(box.dataset.key); });
+      button.addEventListener("click", retryAll);
       state.appendChild(document.createTextNode(" "));
       state.appendChild(button);
     }
@@ -105,16 +148,38 @@
       .then(function (data) { csrfInput.value = data.token; });
   }
 
+  // the field changed: its newest text waits to be saved until acknowledged
   function queue(key) {
     var box = container(key);
-    pending[key] = { value: readValue(box), requestId: newRequestId() };
-    send(key);
+    var f = field(key);
+    var value = readValue(box);
+    if (!f.unsaved || !sameAnswer(f.unsaved.value, value)) {
+      f.unsaved = { value: value, requestId: newRequestId() };
+    }
+    if (f.attempts >= RETRY_DELAYS.length && !f.timer) {
+      f.attempts = 0; // retries had stopped: the user's new typing starts them again
+    }
+    pump(key);
   }
 
-  function send(key, csrfRetried) {
+  // send the field's next save, unless one is on the wire, waiting for a retry or a choice
+  function pump(key) {
+    var f = field(key);
+    if (f.busy || f.timer || f.conflict) {
+      return;
+    }
+    var job = f.current || f.unsaved;
+    if (!job) {
+      return;
+    }
+    f.current = job;
+    send(key, job, false);
+  }
+
+  function send(key, job, csrfRetried) {
     var box = container(key);
-    var job = pending[key];
-    if (!job) { return; }
+    var f = field(key);
+    f.busy = true;
     setState(box, TEXT.saving, "text-muted");
     fetch(saveUrl, {
       method: "POST",
@@ -132,66 +197,148 @@
       })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        handle(key, response.status, data, csrfRetried);
+        handle(key, job, response.status, data, csrfRetried);
       });
-    }).catch(function () {
-      // network error: keep the same request id, so that a retry is applied once
-      setState(box, TEXT.failed, "text-danger", true);
-      setTimeout(function () { if (pending[key] === job) { send(key); } }, 5000);
+    }, function () {
+      // network error: the server may or may not have applied it; the retry reuses the id
+      failed(key);
     });
   }
 
-  function handle(key, status, data, csrfRetried) {
+  // the server now holds `value` at `version`: whatever text equals it is acknowledged
+  function acknowledge(key, value, version) {
     var box = container(key);
-    if (status === 200) {
-      if (pending[key] && JSON.stringify(pending[key].value) === JSON.stringify(readValue(box))) {
-        delete pending[key];
-      }
-      box.dataset.version = data.version;
-      box.classList.remove("missing", "has-error");
-      var note = box.querySelector(".missing-note");
-      if (note) { note.remove(); }
-      box.querySelector(".conflict").classList.add("hidden");
-      setState(box, TEXT.saved + data.saved_at, "text-success");
-      updateStatuses(data);
-      if (pending[key]) { send(key); } // typed on while saving
-      return;
+    var f = field(key);
+    box.dataset.version = version;
+    f.current = null;
+    f.attempts = 0;
+    if (f.unsaved && sameAnswer(f.unsaved.value, value)) {
+      f.unsaved = null;
     }
-    if (status === 409 && data.error === "conflict") {
-      showConflict(box, data);
-      return;
+  }
+
+  function showSaved(key, savedAt) {
+    var box = container(key);
+    var f = field(key);
+    if (f.unsaved || f.typing) {
+      setState(box, TEXT.saving, "text-muted"); // newer text follows
+    } else {
+      setState(box, TEXT.saved + (savedAt || ""), "text-success");
     }
+  }
+
+  function handle(key, job, status, data, csrfRetried) {
+    var box = container(key);
+    var f = field(key);
     if (status === 400 && data.error === "csrf" && !csrfRetried) {
-      refreshCsrf().then(function () { send(key, true); }, function (error) {
+      refreshCsrf().then(function () { send(key, job, true); }, function (error) {
         if (error.message === "session") {
-          sessionAlert.classList.remove("hidden");
-          setState(box, TEXT.session, "text-danger");
+          f.busy = false;
+          sessionExpired(box);
         } else {
-          setState(box, TEXT.failed, "text-danger", true);
+          failed(key);
         }
       });
       return;
     }
+    f.busy = false;
+    if (status === 200) {
+      acknowledge(key, job.value, data.version);
+      box.classList.remove("missing", "has-error");
+      var note = box.querySelector(".missing-note");
+      if (note) { note.remove(); }
+      box.querySelector(".conflict").classList.add("hidden");
+      showSaved(key, data.saved_at);
+      updateStatuses(data);
+      pump(key); // typed on while saving: the newer text goes with the version just returned
+      return;
+    }
+    if (status === 409 && data.error === "conflict") {
+      f.current = null;
+      f.attempts = 0;
+      if (sameAnswer(data.value, job.value) ||
+          (f.unsaved && sameAnswer(data.value, f.unsaved.value))) {
+        // the server already holds the text the user is sending: no conflict, take its version
+        acknowledge(key, data.value, data.version);
+        showSaved(key, data.changed_at);
+        pump(key);
+        return;
+      }
+      showConflict(box, data);
+      return;
+    }
     if (status === 401) {
-      sessionAlert.classList.remove("hidden");
-      setState(box, TEXT.session, "text-danger");
+      sessionExpired(box);
       return;
     }
     if (status >= 500 || status === 429 || status === 0) {
-      // the server could not save it now: keep the answer and the request id, try again
-      var job = pending[key];
-      setState(box, TEXT.failed, "text-danger", true);
-      setTimeout(function () { if (pending[key] === job) { send(key); } }, 10000);
+      failed(key); // the server could not save it now: keep the text and the request id
       return;
     }
-    // refused: a clear message, nothing saved
-    delete pending[key];
+    // refused (invalid, locked): a clear message, nothing saved, the refused text is dropped
+    f.current = null;
+    f.attempts = 0;
+    if (f.unsaved && sameAnswer(f.unsaved.value, job.value)) {
+      f.unsaved = null;
+    }
+    if (f.unsaved) {
+      pump(key); // newer text typed meanwhile: it may be acceptable
+      return;
+    }
     box.classList.add("has-error");
     setState(box, data.message || TEXT.failed, "text-danger");
   }
 
+  // a failed attempt: retry after 1, 2, 4, 8, 16 s, then stop and say so
+  function failed(key) {
+    var box = container(key);
+    var f = field(key);
+    f.busy = false;
+    if (f.attempts >= RETRY_DELAYS.length) {
+      setState(box, TEXT.failed, "text-danger", true);
+      return;
+    }
+    var delay = RETRY_DELAYS[f.attempts];
+    f.attempts += 1;
+    setState(box, TEXT.retrying.replace("{seconds}", delay), "text-warning", true);
+    f.timer = setTimeout(function () {
+      f.timer = null;
+      pump(key);
+    }, delay * 1000);
+  }
+
+  function sessionExpired(box) {
+    sessionAlert.classList.remove("hidden");
+    setState(box, TEXT.session, "text-danger");
+  }
+
+  // "Gem igen": every field with unsaved text is tried again at once
+  function retryAll() {
+    sessionAlert.classList.add("hidden");
+    var again = function () {
+      Object.keys(fields).forEach(function (key) {
+        var f = fields[key];
+        if (f.timer) {
+          clearTimeout(f.timer);
+          f.timer = null;
+        }
+        f.attempts = 0;
+        pump(key);
+      });
+    };
+    refreshCsrf().then(again, function (error) {
+      if (error.message === "session") {
+        sessionAlert.classList.remove("hidden");
+      } else {
+        again(); // the network may be back for saves even if the token could not be renewed
+      }
+    });
+  }
+
   function showConflict(box, data) {
     var key = box.dataset.key;
+    var f = field(key);
+    f.conflict = true;
     var panel = box.querySelector(".conflict");
     panel.innerHTML = "";
     var who = document.createElement("p");
@@ -207,8 +354,9 @@
     keepMine.addEventListener("click", function () {
       box.dataset.version = data.version;
       panel.classList.add("hidden");
-      pending[key] = { value: readValue(box), requestId: newRequestId() };
-      send(key);
+      f.conflict = false;
+      f.unsaved = { value: readValue(box), requestId: newRequestId() };
+      pump(key);
     });
     var useTheirs = document.createElement("button");
     useTheirs.type = "button";
@@ -217,7 +365,10 @@
     useTheirs.addEventListener("click", function () {
       box.dataset.version = data.version;
       writeValue(box, data.value);
-      delete pending[key];
+      clearTimeout(f.typing);
+      f.typing = null;
+      f.unsaved = null;
+      f.conflict = false;
       panel.classList.add("hidden");
       setState(box, TEXT.saved + (data.changed_at || ""), "text-success");
     });
@@ -251,6 +402,13 @@
     });
   }
 
+  function typed(key) {
+    var f = field(key);
+    clearTimeout(f.typing);
+    f.typing = null;
+    queue(key);
+  }
+
   document.querySelectorAll(".question[data-key]").forEach(function (box) {
     var key = box.dataset.key;
     box.querySelectorAll("input[type=radio]").forEach(function (radio) {
@@ -259,31 +417,36 @@
     var area = box.querySelector("textarea");
     if (area) {
       area.addEventListener("input", function () {
-        clearTimeout(timers[key]);
-        timers[key] = setTimeout(function () { queue(key); }, 800);
+        var f = field(key);
+        clearTimeout(f.typing);
+        f.typing = setTimeout(function () { typed(key); }, TYPING_PAUSE);
       });
       area.addEventListener("blur", function () {
-        if (timers[key]) {
-          clearTimeout(timers[key]);
-          timers[key] = null;
-          queue(key);
+        if (field(key).typing) {
+          typed(key);
         }
       });
     }
   });
 
-  document.getElementById("retry-all").addEventListener("click", function () {
-    sessionAlert.classList.add("hidden");
-    refreshCsrf().then(function () {
-      Object.keys(pending).forEach(function (key) { send(key); });
-    }, function () { sessionAlert.classList.remove("hidden"); });
-  });
+  document.getElementById("retry-all").addEventListener("click", retryAll);
 
   // refresh the CSRF token every 30 minutes, so a page left open for hours still saves
   setInterval(function () { refreshCsrf().catch(function () {}); }, 30 * 60 * 1000);
 
+  // leaving with unsaved or unacknowledged text asks first (and starts saving what waits)
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(pending).length > 0) {
+    var unsaved = false;
+    Object.keys(fields).forEach(function (key) {
+      var f = fields[key];
+      if (f.typing) {
+        typed(key);
+      }
+      if (f.unsaved || f.current) {
+        unsaved = true;
+      }
+    });
+    if (unsaved) {
       event.preventDefault();
       event.returnValue = "";
     }
