@@ -305,3 +305,49 @@ def test_yellow_and_red_are_critical_none_is_not():
 def test_flag_result_carries_the_rounded_deviation():
     result = flag_for(0.125, 0.1, HIGHER)
     assert result.deviation_pct == 25.0
+
+
+# --- a yellow figure needs its comment, like a red one (user guide 5.2.3) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [(3.0, Flag.YELLOW), (4.0, Flag.RED)],  # 50 % and 100 % above a benchmark of 2.0
+)
+def test_a_yellow_or_red_figure_makes_its_tables_comment_required(estate, value, flag):
+    from app.rules.progress import form_progress
+
+    result = flag_for(value, 2.0, CriticalRule(HIGHER_IS_WORSE, 25, 75))
+    assert result.flag == flag and result.critical
+    flagged = frozenset({"vacancy"}) if result.critical else frozenset()
+    answers = {
+        "a_challenges": False,
+        "maintenance_condition": "satisfactory",
+        "has_estate_board": True,
+    }
+    progress = form_progress(estate, answers, "in_operation", flagged)
+    letting = next(s for s in progress.sections if s.key == "letting")
+    assert [(v.code, v.field) for v in letting.missing] == [("comment_required", "vacancy_comment")]
+    assert progress.status.value == "IN_PROGRESS"
+    answers["vacancy_comment"] = "Ledigheden skyldes renovering."
+    assert form_progress(estate, answers, "in_operation", flagged).status.value == "DONE"
+
+
+def test_a_deviation_a_billionth_below_the_threshold_counts_as_reaching_it():
+    # 124.9999999998 lies 24.9999999998 % above 100: within the 9 decimals rounded away as
+    # floating-point noise, so it is on the yellow threshold of 25 %
+    assert flag_for(124.9999999998, 100, HIGHER).flag == Flag.YELLOW
+    # 124.99999998 lies 24.99999998 % above: a real difference, below the threshold
+    assert flag_for(124.99999998, 100, HIGHER).flag == Flag.NONE
+
+
+def test_rule_refusal_names_the_order_the_thresholds_must_keep():
+    with pytest.raises(ValueError) as error:
+        CriticalRule(HIGHER_IS_WORSE, 50, 25)
+    assert str(error.value) == "thresholds must satisfy 0 <= yellow <= red"
+
+
+def test_rule_refusal_of_an_infinite_threshold_says_so():
+    with pytest.raises(ValueError) as error:
+        CriticalRule(HIGHER_IS_WORSE, 25, math.inf)
+    assert str(error.value) == "thresholds must be finite numbers"
