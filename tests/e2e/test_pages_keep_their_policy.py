@@ -14,9 +14,9 @@ def _policy_refusals(page) -> list[str]:
     refusals: list[str] = []
     page.on(
         "console",
-        lambda message: refusals.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refusals.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return refusals
 
