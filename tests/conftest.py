@@ -23,6 +23,13 @@ def pytest_report_header(config):
     return f"database: {re.sub(r'//[^@/]*@', '//', url)}"
 
 
+def requires_postgresql(db, reason: str):
+    """A test of real concurrent transactions runs in the PostgreSQL pass (CI runs the suite
+    on SQLite and on PostgreSQL); on SQLite it is skipped, on CI as well."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip(f"{reason}: runs against PostgreSQL (TEST_DATABASE_URL)")
+
+
 def requires_service(reason: str):
     """Skip locally with a visible reason; on CI a missing service is a failure."""
     if IN_CI:

@@ -13,7 +13,7 @@ from app.models import Answer, AppUser, AuditEntry, Form, Package
 from app.rules.enums import FormStatus, PackageStatus
 from app.security import actor_for
 from app.services import forms as service
-from tests.conftest import requires_service
+from tests.conftest import requires_postgresql
 from tests.services.test_filling import (
     complete_estate_form,
     complete_report,
@@ -29,8 +29,7 @@ ROUNDS = 40
 
 @pytest.fixture
 def pg_world(app, world, db):
-    if db.engine.dialect.name != "postgresql":
-        requires_service("concurrent saves are checked on PostgreSQL (TEST_DATABASE_URL)")
+    requires_postgresql(db, "concurrent saves")
     return world
 
 

@@ -27,7 +27,7 @@ from app.rules.enums import FormStatus, PackageStatus
 from app.security import actor_for, row_filter
 from app.services import forms as service
 from app.services.year_opening import open_year
-from tests.conftest import requires_service
+from tests.conftest import requires_postgresql
 
 YEAR = 2026
 
@@ -196,8 +196,7 @@ def _race(app, form_id, key, bo, tag):
 
 @pytest.mark.postgres
 def test_concurrent_first_saves_of_one_answer_give_one_200_and_one_409(world, db, app):
-    if db.engine.dialect.name != "postgresql":
-        requires_service("needs PostgreSQL (TEST_DATABASE_URL) for real concurrent transactions")
+    requires_postgresql(db, "real concurrent transactions")
     package = package_of(db, 101)
     form_ids = [f.id for f in package.forms if f.estate_id is not None][:4]
     bo = actor(db, "bo")
