@@ -66,5 +66,6 @@ def login(page, base_url: str, username: str, password: str = "demo") -> None:
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    # the login answers with a redirect: wait until the page it leads to has loaded
+    with page.expect_navigation(wait_until="load", timeout=60_000):
+        page.click("input[type=submit], button[type=submit]")

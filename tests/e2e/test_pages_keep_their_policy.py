@@ -26,8 +26,8 @@ def test_pages_of_each_role_load_without_a_policy_refusal(live_server, page, db,
     refusals = _policy_refusals(page)
     login(page, live_server, username)
     for path in ["/", "/packageview/list/", "/organisationview/list/", "/about/"]:
-        page.goto(f"{live_server}{path}")
-        page.wait_for_load_state("networkidle")
+        # "load": every script and style has been fetched, so any refusal has been reported
+        page.goto(f"{live_server}{path}", wait_until="load", timeout=60_000)
     assert refusals == []
 
 
