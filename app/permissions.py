@@ -22,14 +22,16 @@ _FOLLOW = [
     ["PackageApi|FormApi|OrganisationApi|EstateApi", "can_(get|info)"],
     ["MunicipalityView|RegionView", "can_(list|show)"],
     ["MunicipalityApi", "can_(get|info)"],
-    # menu entries
-    [
-        "Dokumentationspakker|Organisationer|Afdelinger|Oversigt|Skemaer|Kommuner|Regioner",
-        "menu_access",
-    ],
 ]
+# Menu entries (by menu name): each role sees only what it uses, on one line. The views
+# behind other entries stay reachable from links where a role may open them. A dropdown with
+# a single entry for a role ("Stamdata") shows as that entry (appbuilder/navbar_menu.html).
+_MENU = "menu_access"
+_ORGANISATION_MENU = [["^(Oversigt|Dokumentationspakker|Stamdata|Afdelinger)$", _MENU]]
+_MUNICIPALITY_MENU = [["^(Oversigt|Dokumentationspakker|Stamdata|Organisationer)$", _MENU]]
 _ORGANISATION = [
     *_FOLLOW,
+    *_ORGANISATION_MENU,
     *_SELF_SERVICE,
     ["AuditEntryView", "can_(list|show)"],
     ["PackageContentView", "can_last_year"],
@@ -42,6 +44,7 @@ FAB_ROLES = {
     Role.ADMINISTRATION.value: _ORGANISATION,
     Role.MUNICIPALITY.value: [
         *_FOLLOW,
+        *_MUNICIPALITY_MENU,
         *_SELF_SERVICE,
         ["PackageView", "can_edit"],
         ["PackageApi", "can_put"],

@@ -2,6 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+# FAB's own "Security" menu entries, by menu name: which of our two dropdowns takes each
+_SECURITY_ENTRIES = {"List Users": "Stamdata", "List Roles": "Administration"}
+
 
 def register(appbuilder) -> None:
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
@@ -10,7 +13,7 @@ def register(appbuilder) -> None:
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
     from app.views.packages import AuditEntryView, FormView, PackageView
-    from app.views.public import AboutView
+    from app.views.public import AboutView, AccessibilityView
     from app.views.years import YearView
 
     appbuilder.add_view(OverviewView, "Oversigt", label=_l("Oversigt"), icon="fa-home")
@@ -65,6 +68,23 @@ def register(appbuilder) -> None:
         icon="fa-exclamation-triangle",
         category="Administration",
     )
-    appbuilder.add_view(AboutView, "Om", label=_l("Om styringsdialogen"), icon="fa-info")
+    # public pages reached from the footer and the front page, not from the menu
+    appbuilder.add_view_no_menu(AboutView)
+    appbuilder.add_view_no_menu(AccessibilityView)
+    _fold_security_menu(appbuilder.menu)
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
         appbuilder.add_api(api)
+
+
+def _fold_security_menu(menu) -> None:
+    """LBF's menu fits one line: FAB's "Security" dropdown goes; users join "Stamdata", roles
+    join "Administration" (groups are not used)."""
+    categories = {item.name: item for item in menu.menu}
+    security = categories.get("Security")
+    if security is None:
+        return
+    for child in security.childs:
+        target = _SECURITY_ENTRIES.get(child.name)
+        if target in categories:
+            categories[target].childs.append(child)
+    menu.menu.remove(security)

@@ -10,3 +10,15 @@ class AboutView(BaseView):
     @expose("/")
     def about(self):
         return self.render_template("about.html")
+
+
+class AccessibilityView(BaseView):
+    """The accessibility statement (webtilgængelighedsloven): open to everyone, linked from
+    every page's footer."""
+
+    route_base = "/tilgaengelighed"
+    default_view = "statement"
+
+    @expose("/")
+    def statement(self):
+        return self.render_template("accessibility.html")
