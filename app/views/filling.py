@@ -117,6 +117,11 @@ class FormPageView(BaseView):
     @expose("/<int:form_id>/<section_key>")
     @has_access
     def section(self, form_id: int, section_key: str):
+        """One section. `?from=<key>` names the section the user has just left (the pager, the
+        section bar) or asked to check ("Tjek afsnittet": from is this section): if that
+        section still misses answers, an error summary at the top lists them, each a link to
+        its field, and on the checked section itself the fields are marked. A first arrival
+        shows no errors."""
         actor = current_actor()
         form, definition = self._load(form_id)
         answers = service.answers_of(form)
@@ -128,6 +133,22 @@ class FormPageView(BaseView):
             abort(404)
         index = keys.index(section_key)
         section = definition.section(section_key)
+        section_titles = {s.key: s.title for s in definition.sections}
+        left = request.args.get("from")
+        left_progress = next((s for s in progress.sections if s.key == left), None)
+        summary = None
+        if left_progress is not None and left_progress.missing:
+            labels = _field_labels(definition.section(left))
+            summary = {
+                "section_key": left,
+                "section_title": section_titles[left],
+                "here": left == section_key,
+                "items": [
+                    {"key": v.field, "label": labels.get(v.field, v.field), "message": v.message}
+                    for v in left_progress.missing
+                ],
+            }
+        checked = summary is not None and summary["here"]
         return self.render_template(
             "form.html",
             form=form,
@@ -135,7 +156,7 @@ class FormPageView(BaseView):
             definition=definition,
             section=section,
             progress=progress,
-            section_titles={s.key: s.title for s in definition.sections},
+            section_titles=section_titles,
             index=index,
             previous_key=keys[index - 1] if index > 0 else None,
             next_key=keys[index + 1] if index + 1 < len(keys) else None,
@@ -144,7 +165,9 @@ class FormPageView(BaseView):
             flagged=service.flagged_items(definition, figures),
             computed=computed_parts(form, section.items, figures),
             editable=service.may_edit(form.package, actor),
-            missing={v.field for v in progress.missing},
+            # the fields marked as missing: only on a section the user has checked or left
+            missing={item["key"] for item in summary["items"]} if checked else set(),
+            summary=summary,
             FormStatus=FormStatus,
             local_time=local_time,
         )
@@ -206,6 +229,16 @@ class FormPageView(BaseView):
         except service.NotFound:
             abort(404)
         return form, service.definition_of(form)
+
+
+def _field_labels(section) -> dict[str, str]:
+    """Each question's name in an error summary; a comment is named with its table."""
+    labels = {question.key: question.label for question in section.questions()}
+    for item in section.items:
+        comment = getattr(item, "comment", None)
+        if comment is not None:
+            labels[comment.key] = f"{item.label}: {comment.label}"
+    return labels
 
 
 def _json_error(status: int, message: str, **extra):
