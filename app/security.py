@@ -366,9 +366,11 @@ class AppSecurityManager(SecurityManager):
         return super().create_limiter(app)
 
     def register_views(self) -> None:
-        from app.views.users import AppUserDBModelView
+        from app.views.users import AppRoleModelView, AppUserDBModelView, AppUserGroupModelView
 
         self.userdbmodelview = AppUserDBModelView
+        self.rolemodelview = AppRoleModelView
+        self.groupmodelview = AppUserGroupModelView
         super().register_views()
         if not self.is_auth_limited:
             return

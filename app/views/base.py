@@ -4,7 +4,7 @@ write guard are applied here once, so no view can forget them."""
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import Boolean, Date, DateTime
+from sqlalchemy import Boolean, Date, DateTime, Float, Numeric
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.exc import DataError, IntegrityError
 from wtforms import BooleanField, SelectField
@@ -12,7 +12,7 @@ from wtforms import BooleanField, SelectField
 from app.extensions import db
 from app.security import ROW_LEVEL, AccessRefused, RowLevelFilter, ensure_may_write
 from app.services.audit import record_changes
-from app.views.formatting import danish_date
+from app.views.formatting import danish_date, danish_decimal
 
 
 def enum_label(enum_cls):
@@ -121,6 +121,9 @@ class ScopedModelView(ModelView):
         self.add_form_extra_fields = edit_fields | dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = edit_fields | dict(self.edit_form_extra_fields or {})
         self.formatters_columns = {
+            # a value that is not set shows as nothing, never as "None"
+            **{c.name: format_optional for c in columns},
+            **{c.name: danish_decimal for c in columns if isinstance(c.type, (Numeric, Float))},
             **{name: enum_label(enum_cls) for name, enum_cls in enums.items()},
             **{c.name: format_date for c in columns if isinstance(c.type, (Date, DateTime))},
             **{c.name: format_yes_no for c in columns if isinstance(c.type, Boolean)},

@@ -9,6 +9,7 @@ from wtforms import SelectField
 
 from app.models import Benchmark, FlagThreshold
 from app.questionnaires import load
+from app.rules.enums import N_
 from app.rules.flags import HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
 from app.tasks import refresh_year_statuses
 from app.views.base import CheckedWrites, ScopedModelView
@@ -20,18 +21,25 @@ class InvalidThreshold(Exception):
 
 def _figure_choices(critical_only: bool):
     questionnaire = load(current_app.config["QUESTIONNAIRE_VERSION"])
-    return [
+    choices = [
         (key, definition.label)
         for key, definition in questionnaire.key_figures.items()
         if definition.has_critical_rule or not critical_only
     ]
+    if not critical_only:
+        choices += [(key, gettext(label)) for key, label in OTHER_FIGURES.items()]
+    return choices
+
+
+# key figures LBF benchmarks that no form table lists by key: their names on the screens
+OTHER_FIGURES = {"efficiency": N_("Effektivitetstal")}
 
 
 def _figure_label(key):
     try:
         return load(current_app.config["QUESTIONNAIRE_VERSION"]).key_figure(key).label
     except KeyError:
-        return key
+        return gettext(OTHER_FIGURES[key]) if key in OTHER_FIGURES else key
 
 
 DIRECTION_LABELS = {HIGHER_IS_WORSE: _l("Højere er værre"), LOWER_IS_WORSE: _l("Lavere er værre")}

@@ -2,6 +2,7 @@
 times stored in UTC shown in Danish time (Europe/Copenhagen), as dd-mm-yyyy hh:mm."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -49,3 +50,23 @@ def register(app) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["danish_date"] = danish_date
     app.jinja_env.globals["local_time"] = local_time
+
+
+def danish_decimal(value) -> str:
+    """A stored number as Danes write it, for the generated lists and pages: decimal comma,
+    thousands with '.', at least two decimals and the further ones that are not trailing zeros
+    (95.0400 -> 95,04; 25.0000 -> 25,00; 1234.5 -> 1.234,50; 0.1234 -> 0,1234). Nothing for
+    a missing value."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    exponent = number.normalize().as_tuple().exponent
+    decimals = max(2, -exponent) if isinstance(exponent, int) else 2
+    return dk_number(number, decimals)
+
+
+def danish_integer(value) -> str:
+    """A whole number with thousands as '.' (1360 -> 1.360); nothing for a missing value."""
+    if value is None or value == "":
+        return ""
+    return dk_number(value, 0)

@@ -12,6 +12,7 @@ from app.models import Estate, Municipality, Organisation, Region
 from app.rules.enums import N_
 from app.security import ROW_LEVEL
 from app.views.base import ScopedModelView
+from app.views.formatting import danish_integer
 from app.views.packages import PackageView
 
 
@@ -153,6 +154,16 @@ class EstateView(ScopedModelView):
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
     label_columns = ESTATE_LABELS
+    formatters_columns = {
+        name: danish_integer
+        for name in (
+            "family_dwellings",
+            "elderly_dwellings",
+            "youth_dwellings",
+            "dwellings",
+            "area_m2",
+        )
+    }
     validators_columns = form_validators(ESTATE_BOUNDS)
     add_form_query_rel_fields = edit_form_query_rel_fields = {"organisation": ROW_LEVEL}
 
@@ -163,7 +174,7 @@ class OrganisationView(ScopedModelView):
     show_title = _l("Organisation")
     add_title = _l("Opret organisation")
     edit_title = _l("Rediger organisation")
-    list_columns = ["number", "name", "kind", "home_municipality", "administered_by"]
+    list_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     show_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     add_columns = edit_columns = show_columns
     search_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]

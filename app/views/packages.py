@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -63,6 +64,17 @@ VALUE_LABELS = {
 }
 
 
+def _field_label(value):
+    """A changed column by its header on the screens (status -> Status); an answer's key
+    stays as the questionnaire names it."""
+    if value is None:
+        return ""
+    from app.views.masterdata import ESTATE_LABELS, OrganisationView
+
+    labels = {**ESTATE_LABELS, **OrganisationView.label_columns, **PACKAGE_LABELS}
+    return str(labels[value]) if value in labels else value
+
+
 class AuditEntryView(ScopedModelView):
     datamodel = SQLAInterface(AuditEntry)
     list_title = _l("Log")
@@ -84,6 +96,7 @@ class AuditEntryView(ScopedModelView):
     formatters_columns = {
         "action": _label_from(ACTION_LABELS),
         "entity": _label_from(ENTITY_LABELS),
+        "field": _field_label,
         "old_value": _label_from(VALUE_LABELS),
         "new_value": _label_from(VALUE_LABELS),
     }
@@ -174,8 +187,19 @@ class DanishDateField(Field):
             raise ValueError(str(error)) from None
 
 
+class PackageListWidget(ListWidget):
+    """Each row's first cell links straight to the package page (/package/<id>/)."""
+
+    template = "package_list_widget.html"
+
+
 class PackageView(CheckedWrites, ScopedModelView):
+    """The list of packages. One package page per role: a row opens /package/<id>/; the
+    generated show page is linked from nowhere (it stays for its URL and links on to the
+    package page)."""
+
     datamodel = SQLAInterface(Package)
+    list_widget = PackageListWidget
     list_title = _l("Dokumentationspakker")
     show_title = _l("Dokumentationspakke")
     edit_title = _l("Rediger frist")
