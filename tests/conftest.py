@@ -7,7 +7,7 @@ import re
 import tempfile
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -131,6 +131,19 @@ def world(db, app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def estate_form_id(db, organisation: int = 101, estate: int = 1, year: int = 2026) -> int:
+    """The id of one estate's form in the small demo world (default: 101's estate 1, 2026)."""
+    from app.models import Estate, Form, Organisation, Package
+
+    return db.session.scalar(
+        select(Form.id)
+        .join(Package)
+        .join(Organisation)
+        .join(Estate, Estate.id == Form.estate_id)
+        .where(Organisation.number == organisation, Estate.number == estate, Package.year == year)
+    )
 
 
 def login(client, username, password="demo"):

@@ -6,22 +6,13 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.models import Answer, Estate, Form, Organisation, Package
+from app.models import Answer, Organisation
+from tests.conftest import estate_form_id
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
 
 SAVED = re.compile(r"^Gemt \d\d:\d\d$")  # not "Ikke gemt - prøv igen"
-
-
-def _form_id(db):
-    return db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
 
 
 def _answer(db, form_id, key):
@@ -54,7 +45,7 @@ def colleague(world, db, app):
 def test_second_save_shows_the_colleagues_answer_and_lets_the_user_choose(
     live_server, browser, db, colleague
 ):
-    form_id = _form_id(db)
+    form_id = estate_form_id(db)
     url = f"{live_server}/form/{form_id}/conclusion"
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
@@ -82,7 +73,7 @@ def test_second_save_shows_the_colleagues_answer_and_lets_the_user_choose(
 
 
 def test_expired_session_keeps_the_typed_text_until_the_user_logs_in_again(live_server, page, db):
-    form_id = _form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/economy")
     page.context.clear_cookies()  # the session ends while the page is open
@@ -106,7 +97,7 @@ def test_expired_session_keeps_the_typed_text_until_the_user_logs_in_again(live_
 
 def test_help_icon_opens_the_help_text(live_server, page, db):
     login(page, live_server, "bo")
-    page.goto(f"{live_server}/form/{_form_id(db)}/conclusion")
+    page.goto(f"{live_server}/form/{estate_form_id(db)}/conclusion")
     help_text = page.locator("#help-a_challenges")
     assert not help_text.is_visible()
     page.locator("#q-a_challenges .help-toggle").click()
@@ -115,7 +106,7 @@ def test_help_icon_opens_the_help_text(live_server, page, db):
 
 
 def test_bad_input_in_the_browser_gets_a_danish_message_and_saves_nothing(live_server, page, db):
-    form_id = _form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/conclusion")
     # eleven points where at most ten are allowed

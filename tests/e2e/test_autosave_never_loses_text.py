@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
-from app.models import Answer, Estate, Form, Organisation, Package
+from app.models import Answer
+from tests.conftest import estate_form_id
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -24,16 +25,6 @@ pytestmark = pytest.mark.e2e
 SAVED = re.compile(r"^Gemt \d\d:\d\d$")
 KEY = "maintenance_condition_comment"  # a free text on the economy page
 FIELD = f"#q-{KEY}"
-
-
-def _form_id(db):
-    return db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
 
 
 def _stored(db, form_id):
@@ -84,7 +75,7 @@ class Network:
 
 
 def _open_economy(page, live_server, db, *, fake_clock):
-    form_id = _form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     if fake_clock:
         page.clock.install()
@@ -199,7 +190,7 @@ def test_text_typed_while_a_save_is_in_flight_is_saved_after_it_without_a_false_
 
 
 def test_409_holding_the_very_text_the_user_sends_is_no_conflict(live_server, browser, db):
-    form_id = _form_id(db)
+    form_id = estate_form_id(db)
     url = f"{live_server}/form/{form_id}/economy"
     here = browser.new_context(locale="da-DK").new_page()
     there = browser.new_context(locale="da-DK").new_page()  # the same user in another window

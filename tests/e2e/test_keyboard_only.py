@@ -6,9 +6,8 @@ missing answers is left, never on the first arrival."""
 import re
 
 import pytest
-from sqlalchemy import select
 
-from app.models import Estate, Form, Organisation, Package
+from tests.conftest import estate_form_id
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -43,16 +42,6 @@ REACHED_ID = (
 CONTROLS = f"""() => Array.from(document.querySelectorAll(
     '#form-page a[href], #form-page button, #form-page textarea, #form-page input[type=radio]'))
   .filter(el => el.offsetParent !== null && !el.disabled).map({REACHED_ID})"""
-
-
-def _estate_form_id(db) -> int:
-    return db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
 
 
 def _saved(page, key: str) -> None:
@@ -116,7 +105,7 @@ def _fill_section_by_keyboard(page, state: dict) -> dict:
 
 
 def test_an_estate_form_is_filled_to_done_with_the_keyboard_alone(live_server, page, db):
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/")
     state = {"answered": [], "help_opened": False}
@@ -147,7 +136,7 @@ def test_an_estate_form_is_filled_to_done_with_the_keyboard_alone(live_server, p
 def test_leaving_a_section_with_missing_answers_shows_an_error_summary_linking_to_the_fields(
     live_server, page, db
 ):
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/conclusion")
     # the first arrival: nothing is in error yet
@@ -213,7 +202,7 @@ def test_leaving_a_section_with_missing_answers_shows_an_error_summary_linking_t
 
 
 def test_tjek_afsnittet_lists_what_the_section_misses(live_server, page, db):
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/resident_democracy")
     assert page.locator("#error-summary").count() == 0

@@ -2,9 +2,8 @@
 form saves its answers, without one refused script, style or request."""
 
 import pytest
-from sqlalchemy import select
 
-from app.models import Estate, Form, Organisation, Package
+from tests.conftest import estate_form_id
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -32,13 +31,7 @@ def test_pages_of_each_role_load_without_a_policy_refusal(live_server, page, db,
 
 
 def test_a_form_saves_its_answers_under_the_policy(live_server, page, db):
-    form_id = db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
+    form_id = estate_form_id(db)
     refusals = _policy_refusals(page)
     login(page, live_server, "bo")
     page.goto(f"{live_server}/form/{form_id}/")

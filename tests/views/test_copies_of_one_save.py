@@ -10,7 +10,8 @@ import urllib.request
 
 from sqlalchemy import select
 
-from app.models import Answer, Estate, Form, Organisation, Package
+from app.models import Answer
+from tests.conftest import estate_form_id
 from tests.e2e.conftest import live_server  # noqa: F401  (the fixture)
 
 COPIES = 4
@@ -41,13 +42,7 @@ def _send(barrier, results, index, opener, url, payload):
 
 
 def test_copies_of_one_save_sent_at_once_all_get_the_first_ones_200(live_server, db):  # noqa: F811
-    form_id = db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
+    form_id = estate_form_id(db)
     openers = [_session(live_server, "bo") for _ in range(COPIES)]
     payload = {"key": "a_challenges", "value": True, "version": 0, "request_id": "copy-1"}
     for round_ in range(5):

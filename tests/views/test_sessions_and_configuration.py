@@ -6,18 +6,8 @@ import os
 import pytest
 from sqlalchemy import select
 
-from app.models import Answer, Estate, Form, Organisation, Package
-from tests.conftest import dispose_engines, login
-
-
-def _estate_form_id(db) -> int:
-    return db.session.scalar(
-        select(Form.id)
-        .join(Package)
-        .join(Organisation)
-        .join(Estate, Estate.id == Form.estate_id)
-        .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
-    )
+from app.models import Answer
+from tests.conftest import dispose_engines, estate_form_id, login
 
 
 def _answers(db, form_id) -> int:
@@ -50,7 +40,7 @@ def other_app(app):
 def test_old_session_cookie_opens_nothing_after_logout(other_app, world, db):
     app = other_app
     client = app.test_client()
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     login(client, "bo")
     cookie = client.get_cookie("session").value
     # the copied cookie is a working session until its user logs out
@@ -72,7 +62,7 @@ def test_old_session_cookie_opens_nothing_after_logout(other_app, world, db):
 
 def test_logging_out_ends_every_session_of_that_user_and_only_that_user(other_app, world, db):
     app = other_app
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     first, second, colleague = app.test_client(), app.test_client(), app.test_client()
     login(first, "bo")
     login(second, "bo")
@@ -87,7 +77,7 @@ def test_logging_in_again_after_logout_gives_a_working_session(other_app, world,
     login(client, "bo")
     client.get("/logout/")
     login(client, "bo")
-    form_id = _estate_form_id(db)
+    form_id = estate_form_id(db)
     assert "/form/" in client.get(f"/form/{form_id}/").location
 
 
