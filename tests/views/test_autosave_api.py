@@ -46,6 +46,8 @@ def test_stale_version_gets_409_with_the_other_persons_value(world, db, client):
     assert response.status_code == 409
     assert response.json["value"] is True and response.json["version"] == 1
     assert response.json["changed_by"] == "Bo Hansen"
+    # when the other person saved, in Danish time (hh:mm)
+    assert re.fullmatch(r"\d\d:\d\d", response.json["changed_at"])
     assert db.session.scalar(select(Answer.value).where(Answer.form_id == form.id)) is True
 
 
