@@ -96,7 +96,15 @@ class Config:
 
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@styringsdialog.local")
+    # the address the platform is reached at, for links in e-mails
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # the largest attachment or statement accepted (the request limit above leaves room)
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 
 
 class TestConfig(Config):

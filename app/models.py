@@ -177,6 +177,7 @@ class Package(Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    meeting_date: Mapped[dt.date | None] = mapped_column(Date)
 
     # a package is always shown with its organisation: load them together
     organisation: Mapped[Organisation] = relationship(back_populates="packages", lazy="joined")
@@ -189,9 +190,19 @@ class Package(Model):
     statements: Mapped[list[Statement]] = relationship(
         back_populates="package", cascade="all, delete-orphan"
     )
+    recipients: Mapped[list[Recipient]] = relationship(
+        back_populates="package", cascade="all, delete-orphan", order_by="Recipient.id"
+    )
+    returns: Mapped[list[PackageReturn]] = relationship(
+        back_populates="package", cascade="all, delete-orphan", order_by="PackageReturn.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("organisation_id", "year", name="uq_package_organisation_year"),
+        CheckConstraint(
+            "meeting_date IS NULL OR status IN ('MEETING_HELD', 'STATEMENT_GIVEN')",
+            name="ck_package_meeting_only_when_held",
+        ),
         CheckConstraint("year BETWEEN 2010 AND 2100", name="ck_package_year"),
         CheckConstraint(
             "(status IN ('SUBMITTED', 'MEETING_HELD', 'STATEMENT_GIVEN'))"
@@ -467,9 +478,14 @@ class Statement(Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
     supplementary: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(
+        String(120), default="application/pdf", server_default="application/pdf"
+    )
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     content: Mapped[bytes] = mapped_column(LargeBinary)
     published: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
 
     package: Mapped[Package] = relationship(back_populates="statements")
     municipality: Mapped[Municipality] = relationship()
@@ -477,6 +493,67 @@ class Statement(Model):
     __table_args__ = (
         UniqueConstraint("package_id", "municipality_id", name="uq_statement_per_municipality"),
     )
+
+
+class Recipient(Model):
+    """A municipality a submitted package went to: the home municipality the whole package,
+    a location municipality the report and its own estates' forms. Its receipt: when it was
+    sent, when the municipality first opened it."""
+
+    __tablename__ = "recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("package.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    home: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    package: Mapped[Package] = relationship(back_populates="recipients")
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("package_id", "municipality_id", name="uq_recipient_per_package"),
+    )
+
+
+class PackageReturn(Model):
+    """The home municipality sent a submitted package back, with the reason."""
+
+    __tablename__ = "package_return"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("package.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    returned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+    package: Mapped[Package] = relationship(back_populates="returns")
+    returned_by: Mapped[AppUser | None] = relationship()
+
+
+class MailMessage(Model):
+    """An e-mail the platform sends, one per event and recipient: sent by a task, retried on
+    failure, never sent twice (the event key is unique)."""
+
+    __tablename__ = "mail_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    package_id: Mapped[int | None] = mapped_column(
+        ForeignKey("package.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Agreement(Model):

@@ -22,6 +22,8 @@ _FOLLOW = [
     ["PackageApi|FormApi|OrganisationApi|EstateApi", "can_(get|info)"],
     ["MunicipalityView|RegionView", "can_(list|show)"],
     ["MunicipalityApi", "can_(get|info)"],
+    # the dialogue's actions: each service decides who may do what to which package
+    ["DialogueView", "can_.*"],
 ]
 # Menu entries (by menu name): each role sees only what it uses, on one line. The views
 # behind other entries stay reachable from links where a role may open them. A dropdown with

@@ -29,10 +29,13 @@ from app.models import (
     Form,
     KeyFigureValue,
     LettingToolUse,
+    MailMessage,
     Municipality,
     MunicipalityFigure,
     Organisation,
     Package,
+    PackageReturn,
+    Recipient,
     Region,
     Statement,
 )
@@ -181,11 +184,25 @@ def _key_figure_filter(actor: Actor):
 
 
 def _statement_filter(actor: Actor):
+    """A statement is public once given; before that the municipality that wrote it, the
+    home municipality of its package and the package's organisation see it."""
     if actor.is_municipality:
-        return Statement.municipality_id == actor.municipality_id
+        home_packages = (
+            select(Package.id)
+            .join(Organisation, Organisation.id == Package.organisation_id)
+            .where(Organisation.home_municipality_id == actor.municipality_id)
+        )
+        return or_(
+            Statement.published.is_(True),
+            Statement.municipality_id == actor.municipality_id,
+            Statement.package_id.in_(home_packages),
+        )
     if actor.is_organisation:
-        return Statement.package_id.in_(
-            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
+        return or_(
+            Statement.published.is_(True),
+            Statement.package_id.in_(
+                select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
+            ),
         )
     return Statement.published.is_(True)
 
@@ -228,6 +245,13 @@ _FILTERS = {
         else false()
     ),
     AppUser: _user_filter,
+    Recipient: lambda actor: Recipient.package_id.in_(
+        select(Package.id).where(_package_filter(actor))
+    ),
+    PackageReturn: lambda actor: PackageReturn.package_id.in_(
+        select(Package.id).where(_package_filter(actor))
+    ),
+    MailMessage: lambda actor: false(),
 }
 
 

@@ -35,3 +35,31 @@ def refresh_year_statuses(year: int) -> int:
     from app.services.forms import refresh_year_statuses as refresh
 
     return refresh(year)
+
+
+@celery.task(
+    name="styringsdialog.send_mail",
+    bind=True,
+    max_retries=8,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+)
+def send_mail(self, message_id: int) -> bool:
+    from app.services.mail import send
+
+    return send(message_id)
+
+
+@celery.task(name="styringsdialog.send_pending_mail")
+def send_pending_mail() -> int:
+    """The sweep: every message still pending (its task gave up, or the broker was down)."""
+    from app.services.mail import pending_ids, send
+
+    sent = 0
+    for message_id in pending_ids():
+        try:
+            sent += send(message_id)
+        except OSError:
+            continue
+    return sent

@@ -4,11 +4,14 @@ Each transition names its source states, its target, the guards a service must p
 and the relations to the package that may fire it. The table is checked at import.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.rules.enums import N_
 from app.rules.enums import PackageStatus as S
+from app.rules.gates import GUARDS
+from app.rules.violations import Violation
 
 
 class Relation(StrEnum):
@@ -52,10 +55,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         "return_package",
         [S.SUBMITTED],
         S.IN_PROGRESS,
-        [Relation.HOME_MUNICIPALITY, Relation.LOCATION_MUNICIPALITY],
+        # only the home municipality drives the status (a location municipality does not)
+        [Relation.HOME_MUNICIPALITY],
         ["check_return_reason"],
     ),
-    _t("mark_meeting_held", [S.SUBMITTED], S.MEETING_HELD, [Relation.HOME_MUNICIPALITY]),
+    _t(
+        "mark_meeting_held",
+        [S.SUBMITTED],
+        S.MEETING_HELD,
+        [Relation.HOME_MUNICIPALITY],
+        ["check_meeting_date"],
+    ),
     _t(
         "give_statement",
         [S.MEETING_HELD],
@@ -72,9 +82,19 @@ class WorkflowError(ValueError):
     pass
 
 
-def check_table(transitions: Iterable[Transition], initial: S, final: frozenset[S]) -> None:
-    """One initial state, every state reachable, nothing leaves a final state."""
+def check_table(
+    transitions: Iterable[Transition],
+    initial: S,
+    final: frozenset[S],
+    guards: Mapping[str, Callable] = GUARDS,
+) -> None:
+    """One initial state, every state reachable, nothing leaves a final state, every guard
+    named is a function."""
     transitions = tuple(transitions)
+    for t in transitions:
+        unknown = [g for g in t.guards if not callable(guards.get(g))]
+        if unknown:
+            raise WorkflowError(f"{t.name} names unknown guards: {unknown}")
     names = [t.name for t in transitions]
     if len(names) != len(set(names)):
         raise WorkflowError("transition names must be unique")
@@ -114,3 +134,22 @@ def allowed_transitions(status: S, relations: Iterable[Relation]) -> list[Transi
 
 def transition(name: str) -> Transition:
     return BY_NAME[name]
+
+
+NOT_YOURS = Violation(
+    "not_allowed", N_("Du kan ikke udføre denne handling på denne dokumentationspakke.")
+)
+WRONG_STATUS = Violation(
+    "wrong_status", N_("Dokumentationspakken har ikke den status, som handlingen kræver.")
+)
+
+
+def refusals(name: str, status: S, relations: Iterable[Relation], **facts) -> list[Violation]:
+    """Every reason the actor may not fire this transition now: who they are to the package
+    (alone: nobody else's gates are their business), the package's status, and every gate
+    the transition names, given the facts."""
+    t = BY_NAME[name]
+    if not t.fired_by & set(relations):
+        return [NOT_YOURS]
+    violations = [] if status in t.sources else [WRONG_STATUS]
+    return violations + [v for guard in t.guards for v in GUARDS[guard](**facts)]

@@ -4,6 +4,7 @@ progress. Changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,18 @@ from app.services.key_figures import FigureCell, figure_cells
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def copenhagen_date(stored: dt.datetime) -> dt.date:
+    """The Danish calendar day of a stored (naive UTC) time."""
+    return stored.replace(tzinfo=dt.UTC).astimezone(COPENHAGEN).date()
+
+
+def copenhagen_today() -> dt.date:
+    return dt.datetime.now(COPENHAGEN).date()
 
 
 def questionnaire_of(package: Package) -> Questionnaire:

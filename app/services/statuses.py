@@ -205,6 +205,18 @@ def _refresh_package_forms(package_id: int) -> int:
             .execution_options(populate_existing=True)
         )
     )
+    progress = fresh_progress(package, forms)
+    changed = 0
+    for form in forms:
+        changed += set_form_status(form, progress[form.id].status)
+    if changed:
+        refresh_package_status(package)
+    return changed
+
+
+def fresh_progress(package: Package, forms: list[Form]) -> dict[int, FormProgress]:
+    """Every form's progress derived afresh from its answers and the year's key figures, with
+    a fixed number of queries whatever the package's size."""
     questionnaire = questionnaire_of(package)
     values: dict[int, dict[str, object]] = defaultdict(dict)
     for form_id, key, value in db.session.execute(
@@ -230,15 +242,12 @@ def _refresh_package_forms(package_id: int) -> int:
             estate_flagged[form.id] = frozenset(
                 t.key for t in tables if any(row.figure in flagged for row in t.rows)
             )
-    changed = 0
+    progress = {}
     for form in forms:
         definition = questionnaire.form(form.kind.value)
         if form.estate_id is None:
             flagged = flagged_items(definition, form_figures(form, definition))
         else:
             flagged = estate_flagged[form.id]
-        status = form_progress(definition, values[form.id], estate_state(form), flagged).status
-        changed += set_form_status(form, status)
-    if changed:
-        refresh_package_status(package)
-    return changed
+        progress[form.id] = form_progress(definition, values[form.id], estate_state(form), flagged)
+    return progress

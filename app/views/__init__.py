@@ -9,6 +9,7 @@ _SECURITY_ENTRIES = {"List Users": "Stamdata", "List Roles": "Administration"}
 def register(appbuilder) -> None:
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
     from app.views.benchmarks import BenchmarkView, FlagThresholdView
+    from app.views.dialogue import DialogueView
     from app.views.filling import FormPageView, PackageContentView
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
@@ -26,6 +27,7 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(FormView)
     appbuilder.add_view_no_menu(PackageContentView)
     appbuilder.add_view_no_menu(FormPageView)
+    appbuilder.add_view_no_menu(DialogueView)
     appbuilder.add_view(
         OrganisationView,
         "Organisationer",

@@ -13,13 +13,16 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Attachment
+from app.models import Attachment, Recipient, Statement
 from app.rules.enums import FormStatus
 from app.rules.workflow import allowed_transitions
 from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
+from app.services import submit
+from app.services.changes import changes_since_return
+from app.services.reading import copenhagen_today
 from app.services.report import computed_parts
-from app.views.formatting import local_time
+from app.views.formatting import form_title, local_time
 
 
 def _message(error: service.FormError) -> str:
@@ -49,6 +52,8 @@ class PackageContentView(BaseView):
             )
         ).all()
         editable = service.may_edit(package, actor)
+        relations = relations_to_package(actor, package)
+        submit.mark_opened(package, actor)
         return self.render_template(
             "package.html",
             package=package,
@@ -57,7 +62,21 @@ class PackageContentView(BaseView):
             editable=editable,
             content_visible=content_visible,
             last_year_refusal=service.last_year_refusal(package) if editable else None,
-            transitions=allowed_transitions(package.status, relations_to_package(actor, package)),
+            transitions={t.name for t in allowed_transitions(package.status, relations)},
+            relations={r.value for r in relations},
+            # the Status panel: what still stands between the organisation and "Fremsend"
+            missing=missing_items(submit.check(package.id, actor), package_forms)
+            if editable
+            else [],
+            returned=package.returns[-1] if package.returns else None,
+            receipts=_receipts(package, actor),
+            statements=db.session.scalars(
+                select(Statement)
+                .where(Statement.package_id == package.id, row_filter(Statement, actor))
+                .order_by(Statement.supplementary, Statement.id)
+            ).all(),
+            changes=changes_since_return(package) if content_visible else [],
+            today=copenhagen_today(),
         )
 
     @expose("/<int:package_id>/last-year", methods=["POST"])
@@ -229,6 +248,46 @@ class FormPageView(BaseView):
         except service.NotFound:
             abort(404)
         return form, service.definition_of(form)
+
+
+def missing_items(violations, forms) -> list[dict]:
+    """The submission gate's reasons as the Status panel lists them, each with a link to the
+    place it concerns (the form's section, focused on the field)."""
+    titles = {f.id: form_title(f) for f in forms}
+    items = []
+    for violation in violations:
+        if violation.code == "wrong_status" and len(violations) > 1:
+            continue  # the other reasons say why it is not complete
+        params = violation.params_dict()
+        href = None
+        title = None
+        if violation.field and violation.field.startswith("form:"):
+            form_id, section_key, key = violation.field[len("form:") :].split("/", 2)
+            title = titles.get(int(form_id))
+            href = url_for(
+                "FormPageView.section",
+                form_id=int(form_id),
+                section_key=section_key,
+                **{"from": section_key},
+            ) + (f"#input-{key}" if key else "")
+        items.append(
+            {
+                "code": violation.code,
+                "form": title if title is not None else params.pop("form", None),
+                "section": params.pop("section", None),
+                "message": gettext(violation.message, **params),
+                "href": href,
+            }
+        )
+    return items
+
+
+def _receipts(package, actor) -> list[Recipient]:
+    """Per recipient: sent, opened, statement given. The organisation and LBF see every
+    recipient's; a municipality its own."""
+    if actor.is_municipality:
+        return [r for r in package.recipients if r.municipality_id == actor.municipality_id]
+    return list(package.recipients)
 
 
 def _field_labels(section) -> dict[str, str]:

@@ -44,7 +44,18 @@ def danish_date(value: dt.date | None) -> str:
     return value.strftime("%d-%m-%Y")
 
 
+def form_title(form) -> str:
+    """A form's name in the chosen language: the report, or the estate form with the estate's
+    number and name."""
+    from flask_babel import gettext
+
+    if form.estate is not None:
+        return f"{gettext(form.kind.label)}: {form.estate.number} {form.estate.name}"
+    return gettext(form.kind.label)
+
+
 def register(app) -> None:
+    app.jinja_env.filters["form_title"] = form_title
     app.jinja_env.filters["dk_number"] = dk_number
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_datetime"] = local_datetime

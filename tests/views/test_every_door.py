@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from app.models import (
     AppUser,
+    Attachment,
     AuditEntry,
     Benchmark,
     Estate,
@@ -37,6 +38,7 @@ from app.models import (
     Organisation,
     Package,
     Region,
+    Statement,
 )
 from app.questionnaires import load as load_questionnaire
 from tests.conftest import login
@@ -104,6 +106,8 @@ def owner_of(db, model, row_id):
         return ("audit", package.organisation.number if package else None)
     if model is AppUser:
         return ("user", row.username)
+    if model in (Attachment, Statement):
+        return ("content", row.package.organisation.number)
     if model in (Municipality, Region, Benchmark, FlagThreshold):
         return (SHARED, None)
     # FAB's own tables (roles, groups, permissions): LBF administers them, nobody else sees them
@@ -127,6 +131,9 @@ def may_see(username, owner):
         return username not in MUNICIPALITIES and key in PACKAGES[username]
     if kind == "user":
         return key == username
+    if kind == "content":
+        # nothing in the walk's world is submitted: its municipalities see no package content
+        return username not in MUNICIPALITIES and key in PACKAGES[username]
     return False
 
 
@@ -239,6 +246,10 @@ def _file_name(app, db, model, row_id):
     return "no-such-file.txt"
 
 
+def _parent_package(app, db, model, row_id):
+    return db.session.get(model, row_id).package_id
+
+
 def _group_by(app, db, model, row_id):
     return "username"
 
@@ -266,7 +277,17 @@ def _model_for(param, view):
         return datamodel.obj if datamodel is not None else None
     if param.endswith("_id"):
         table = param[: -len("_id")]
-        for model in (Package, Form, Organisation, Estate, Municipality, Region, AuditEntry):
+        for model in (
+            Package,
+            Form,
+            Organisation,
+            Estate,
+            Municipality,
+            Region,
+            AuditEntry,
+            Attachment,
+            Statement,
+        ):
             if model.__tablename__ == table:
                 return model
     return None
@@ -292,6 +313,11 @@ def enumerate_doors(app):
         view = views.get(rule.endpoint.split(".")[0])
         record_params = [a for a in rule.arguments if a not in FILLERS]
         extra = tuple((a, FILLERS[a]) for a in sorted(rule.arguments) if a in FILLERS)
+        if len(record_params) == 2 and "package_id" in record_params:
+            # a package's content (/package/<package_id>/attachments/<attachment_id>): the
+            # record is the content, the package the one it belongs to
+            record_params.remove("package_id")
+            extra += (("package_id", _parent_package),)
         if len(record_params) > 1:
             unclassified.append(rule.rule)
             continue
@@ -318,8 +344,9 @@ def enumerate_doors(app):
 
 
 @pytest.fixture
-def clients(world, app):
+def clients(world, db, app):
     """One logged-in test client per demo role."""
+    _attach_a_document_to_every_package(db)
     result = {}
     for username in ROLES:
         client = app.test_client()
@@ -327,6 +354,22 @@ def clients(world, app):
             login(client, username)
         result[username] = client
     return result
+
+
+def _attach_a_document_to_every_package(db):
+    """Package content for the walk to find: one attachment per package."""
+    for package_id in db.session.scalars(select(Package.id)):
+        content = b"%PDF-1.4\n%%EOF\n"
+        db.session.add(
+            Attachment(
+                package_id=package_id,
+                filename=f"bilag-{package_id}.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                content=content,
+            )
+        )
+    db.session.commit()
 
 
 def _ids(db, model):

@@ -1,0 +1,105 @@
+"""What changed in a package since the municipality sent it back, read from the audit trail
+as people read it: the form, the question's text, option labels instead of keys, lists as
+lists, old and new value."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEntry, Form, Package
+from app.questionnaires import Question
+from app.rules.enums import N_
+from app.services.reading import questionnaire_of
+
+CHANGE_ACTIONS = ("answer", "attachment_added", "attachment_removed")
+
+
+@dataclass(frozen=True)
+class Change:
+    at: dt.datetime
+    user: str | None
+    what: str  # the form and question, or "Vedhæftede dokumenter"
+    old: str
+    new: str
+
+
+def readable_answer(question: Question | None, stored: str | None) -> str:
+    """An audited answer value as the form shows it."""
+    if stored is None or stored == "":
+        return ""
+    try:
+        value = ast.literal_eval(stored)
+    except (ValueError, SyntaxError):
+        value = stored
+    values = value if isinstance(value, list) else [value]
+    shown = []
+    for item in values:
+        if isinstance(item, bool):
+            shown.append(N_("Ja") if item else N_("Nej"))
+            continue
+        text = str(item)
+        if question is not None and question.options:
+            try:
+                text = question.option_label(text)
+            except KeyError:
+                pass
+        shown.append(text)
+    return "; ".join(shown)
+
+
+def changes_since_return(package: Package) -> list[Change]:
+    """The changes made between the latest return and the resubmission; none while the
+    package has not been returned and sent again."""
+    if not package.returns or not package.status.is_submitted:
+        return []
+    since = package.returns[-1].returned_at
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.package_id == package.id,
+            AuditEntry.at >= since,
+            AuditEntry.action.in_(CHANGE_ACTIONS),
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    forms = {f.id: f for f in db.session.scalars(select(Form).where(Form.package_id == package.id))}
+    questionnaire = questionnaire_of(package)
+    changes = []
+    for entry in entries:
+        user = entry.user.get_full_name() if entry.user else None
+        if entry.action != "answer":
+            changes.append(
+                Change(
+                    entry.at,
+                    user,
+                    "Vedhæftede dokumenter",
+                    entry.old_value or "",
+                    entry.new_value or "",
+                )
+            )
+            continue
+        form_id, _, key = (entry.field or "").partition(":")
+        form = forms.get(int(form_id)) if form_id.isdigit() else None
+        question = None
+        what = key
+        if form is not None:
+            try:
+                question = questionnaire.form(form.kind.value).question(key)
+                what = f"{form.title}: {question.label}"
+            except KeyError:
+                what = f"{form.title}: {key}"
+        changes.append(
+            Change(
+                entry.at,
+                user,
+                what,
+                readable_answer(question, entry.old_value),
+                readable_answer(question, entry.new_value),
+            )
+        )
+    return changes
