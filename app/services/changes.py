@@ -52,8 +52,9 @@ def readable_answer(question: Question | None, stored: str | None) -> str:
     return "; ".join(shown)
 
 
-def changes_since_return(package: Package) -> list[Change]:
-    """The changes made between the latest return and the resubmission; none while the
+def changes_since_return(package: Package, visible_forms: list[Form]) -> list[Change]:
+    """The changes made between the latest return and the resubmission, in the forms the
+    reader may see (a location municipality: the report and its own estates); none while the
     package has not been returned and sent again."""
     if not package.returns or not package.status.is_submitted:
         return []
@@ -67,7 +68,7 @@ def changes_since_return(package: Package) -> list[Change]:
         )
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
-    forms = {f.id: f for f in db.session.scalars(select(Form).where(Form.package_id == package.id))}
+    forms = {f.id: f for f in visible_forms}
     questionnaire = questionnaire_of(package)
     changes = []
     for entry in entries:
@@ -85,14 +86,14 @@ def changes_since_return(package: Package) -> list[Change]:
             continue
         form_id, _, key = (entry.field or "").partition(":")
         form = forms.get(int(form_id)) if form_id.isdigit() else None
+        if form is None:
+            continue  # a form this reader does not see
         question = None
-        what = key
-        if form is not None:
-            try:
-                question = questionnaire.form(form.kind.value).question(key)
-                what = f"{form.title}: {question.label}"
-            except KeyError:
-                what = f"{form.title}: {key}"
+        try:
+            question = questionnaire.form(form.kind.value).question(key)
+            what = f"{form.title}: {question.label}"
+        except KeyError:
+            what = f"{form.title}: {key}"
         changes.append(
             Change(
                 entry.at,

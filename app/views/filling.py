@@ -75,7 +75,7 @@ class PackageContentView(BaseView):
                 .where(Statement.package_id == package.id, row_filter(Statement, actor))
                 .order_by(Statement.supplementary, Statement.id)
             ).all(),
-            changes=changes_since_return(package) if content_visible else [],
+            changes=changes_since_return(package, package_forms) if content_visible else [],
             today=copenhagen_today(),
         )
 
