@@ -37,18 +37,18 @@ def refresh_year_statuses(year: int) -> int:
     return refresh(year)
 
 
-@celery.task(
-    name="styringsdialog.send_mail",
-    bind=True,
-    max_retries=8,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    retry_backoff_max=3600,
-)
+@celery.task(name="styringsdialog.send_mail", bind=True, max_retries=8)
 def send_mail(self, message_id: int) -> bool:
+    """Send one message; on a failure retry with a growing pause (a worker), or leave it to
+    the sweep (run in-process, where nobody should wait for a mail server)."""
     from app.services.mail import send
 
-    return send(message_id)
+    try:
+        return send(message_id)
+    except OSError as error:
+        if self.request.is_eager:
+            return False
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
 
 
 @celery.task(name="styringsdialog.send_pending_mail")
