@@ -1,13 +1,24 @@
-"""Landing pages: the public front page, and each user's overview (user guide 5.1, 6.1)."""
+"""Landing pages: the public front page, and each user's overview (user guide 5.1, 6.1); a
+municipality's overview is its worklist."""
 
-from flask import redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose, has_access
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Municipality, Organisation, Package
+from app.rules.enums import PackageStatus
 from app.security import current_actor, visible
+from app.services import municipality as municipality_service
+from app.services import worklist as worklist_service
+from app.services.errors import FormError
+from app.services.reading import copenhagen_today
+from app.views.dialogue import flash_refusal
+from app.views.packages import parse_danish_date
+
+WORKLIST_FILTERS = ("year", "status", "relation", "overdue", "sort")
 
 
 class HomeView(IndexView):
@@ -39,7 +50,7 @@ class OverviewView(BaseView):
                 .order_by(Organisation.number)
             ).all()
         if actor.municipality_id is not None:
-            municipality = db.session.get(Municipality, actor.municipality_id)
+            return self._worklist(actor)
         packages = db.session.scalars(
             visible(Package, actor)
             .join(Organisation)
@@ -62,3 +73,73 @@ class OverviewView(BaseView):
             municipality=municipality,
             packages=packages,
         )
+
+    def _worklist(self, actor):
+        municipality = db.session.get(Municipality, actor.municipality_id)
+        years = worklist_service.years(actor)
+        try:
+            year = int(request.args.get("year") or (years[0] if years else 0))
+        except ValueError:
+            abort(400)
+        filters = {
+            "status": request.args.get("status") or None,
+            "relation": request.args.get("relation") or None,
+            "overdue_only": request.args.get("overdue") == "1",
+            "sort": request.args.get("sort") or "organisation",
+        }
+        today = copenhagen_today()
+        rows = worklist_service.worklist(actor, year, today, **filters) if years else []
+        return self.render_template(
+            "worklist.html",
+            municipality=municipality,
+            years=years,
+            year=year,
+            rows=rows,
+            filters=filters,
+            args={k: request.args.get(k, "") for k in WORKLIST_FILTERS},
+            status_choices=[(s.value, s.label) for s in PackageStatus],
+            today=today,
+        )
+
+    @expose("/deadlines", methods=["POST"])
+    @has_access
+    def set_deadlines(self):
+        """The home municipality's deadline for every chosen organisation at once."""
+        back = redirect(url_for("OverviewView.overview", **_kept_filters()))
+        try:
+            ids = [int(i) for i in request.form.getlist("package")]
+        except ValueError:
+            abort(400)
+        text = (request.form.get("deadline") or "").strip()
+        try:
+            deadline = parse_danish_date(text) if text else None
+        except ValueError as error:
+            flash(str(error), "danger")
+            return back
+        try:
+            count = municipality_service.set_deadlines(current_actor(), ids, deadline)
+        except FormError as error:
+            flash_refusal(error)
+        else:
+            flash(
+                gettext("Fristen er sat for %(count)s dokumentationspakker.", count=count),
+                "success",
+            )
+        return back
+
+    @expose("/notification-address", methods=["POST"])
+    @has_access
+    def set_notification_address(self):
+        try:
+            municipality_service.set_notification_address(
+                current_actor(), request.form.get("notification_email")
+            )
+        except FormError as error:
+            flash_refusal(error)
+        else:
+            flash(gettext("Adressen til besked er gemt."), "success")
+        return redirect(url_for("OverviewView.overview"))
+
+
+def _kept_filters() -> dict:
+    return {k: v for k in WORKLIST_FILTERS if (v := request.form.get(k))}
