@@ -14,7 +14,7 @@ def register(appbuilder) -> None:
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
     from app.views.overview import OverviewView
     from app.views.packages import AuditEntryView, FormView, PackageView
-    from app.views.public import AboutView, AccessibilityView
+    from app.views.public import AboutView, AccessibilityView, PublishedView
     from app.views.years import YearView
 
     appbuilder.add_view(OverviewView, "Oversigt", label=_l("Oversigt"), icon="fa-home")
@@ -73,6 +73,7 @@ def register(appbuilder) -> None:
     # public pages reached from the footer and the front page, not from the menu
     appbuilder.add_view_no_menu(AboutView)
     appbuilder.add_view_no_menu(AccessibilityView)
+    appbuilder.add_view_no_menu(PublishedView)
     _fold_security_menu(appbuilder.menu)
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
         appbuilder.add_api(api)

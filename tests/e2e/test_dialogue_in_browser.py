@@ -124,3 +124,12 @@ def test_submit_return_resubmit_meeting_and_statements(
     db.session.expire_all()
     given = {(s.supplementary, s.filename) for s in db.session.scalars(select(Statement))}
     assert given == {(False, "Redegørelse 2026.pdf"), (True, "Supplement.pdf")}
+
+    # published once the meeting is held: the public sees both statements without logging in
+    log_out(page, base)
+    page.goto(f"{base}/offentlig/101/")
+    published = page.locator("#published-statements").inner_text()
+    assert "Redegørelse 2026.pdf" in published and "Supplement.pdf" in published
+    screenshot(page, "dialogue-9-public-statements")
+    link = page.locator("#published-statements a", has_text="Redegørelse 2026.pdf")
+    assert page.request.get(base + link.get_attribute("href")).body() == PDF

@@ -157,3 +157,25 @@ def test_a_refused_upload_says_why_in_danish_and_stores_nothing(
     assert response.status_code == 302
     assert message in page
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
+
+
+def test_the_public_sees_a_statement_only_once_the_meeting_is_held(
+    complete_101,  # noqa: F811
+    db,
+    client,
+    login_as,
+):
+    login_as("bo").post(f"/package/{complete_101}/submit")
+    roskilde = login_as("roskilde")
+    upload(roskilde, f"/package/{complete_101}/statement", "Supplement.pdf", PDF, supplementary="1")
+    statement_id = db.session.scalar(select(Statement.id))
+    client.get("/logout/")
+    assert "Supplement.pdf" not in client.get("/offentlig/101/").get_data(as_text=True)
+    assert client.get(f"/offentlig/redegoerelse/{statement_id}").status_code == 404
+    today = dt.date.today().strftime("%d-%m-%Y")
+    login_as("kbh").post(f"/package/{complete_101}/meeting", data={"meeting_date": today})
+    client.get("/logout/")
+    assert "Supplement.pdf" in client.get("/offentlig/265/").get_data(as_text=True)
+    assert client.get(f"/offentlig/redegoerelse/{statement_id}").data == PDF
+    # the package itself stays closed to the public
+    assert client.get(f"/package/{complete_101}/").status_code in (302, 401, 403, 404)

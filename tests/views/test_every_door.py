@@ -250,6 +250,10 @@ def _parent_package(app, db, model, row_id):
     return db.session.get(model, row_id).package_id
 
 
+def _municipality_code(app, db, model, row_id):
+    return 101
+
+
 def _group_by(app, db, model, row_id):
     return "username"
 
@@ -260,6 +264,7 @@ FILLERS = {
     "name": _action_name,  # FAB's GET action route: refused without CSRF, any name will do
     "filename": _file_name,  # FAB's upload folder: no model of ours stores files there
     "group_by": _group_by,  # FAB's user statistics: grouped by a column, not a record
+    "code": _municipality_code,  # the public pages of a municipality: shared master data
 }
 
 
