@@ -592,6 +592,20 @@ class AuditEntry(Model):
     user: Mapped[AppUser | None] = relationship(lazy="joined")
     package: Mapped[Package | None] = relationship(lazy="joined")
 
+    @property
+    def before(self) -> str | None:
+        return self._in_words(self.old_value)
+
+    @property
+    def after(self) -> str | None:
+        return self._in_words(self.new_value)
+
+    def _in_words(self, value: str | None) -> str | None:
+        """A form's status in the form's words (the package's share the same keys)."""
+        if self.action == "form_status" and value in FormStatus.__members__:
+            return FormStatus(value).label
+        return value
+
 
 class AppUser(User):
     """A user belongs to exactly one organisation or one municipality, or to LBF (neither)."""

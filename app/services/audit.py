@@ -54,6 +54,15 @@ ACTION_LABELS = {
     "load_last_year": N_("Sidste års svar indlæst"),
     "create": N_("Oprettet"),
     "update": N_("Ændret"),
+    "submit": N_("Fremsendt til kommunerne"),
+    "return_package": N_("Sendt retur af kommunen"),
+    "return_reason": N_("Begrundelse for retur"),
+    "mark_meeting_held": N_("Dialogmøde afholdt"),
+    "give_statement": N_("Redegørelse afgivet"),
+    "give_statement_file": N_("Redegørelse gemt"),
+    "supplementary_statement": N_("Supplerende redegørelse gemt"),
+    "attachment_added": N_("Dokument vedhæftet"),
+    "attachment_removed": N_("Dokument fjernet"),
     "delete": N_("Slettet"),
 }
 ENTITY_LABELS = {
@@ -67,6 +76,8 @@ ENTITY_LABELS = {
     "Benchmark": N_("Benchmark"),
     "FlagThreshold": N_("Tærskel for kritisk værdi"),
     "AppUser": N_("Bruger"),
+    "Attachment": N_("Vedhæftet dokument"),
+    "Statement": N_("Redegørelse"),
 }
 
 

@@ -104,3 +104,55 @@ def changes_since_return(package: Package, visible_forms: list[Form]) -> list[Ch
             )
         )
     return changes
+
+
+# --- the log in words ------------------------------------------------------------------------
+
+
+def question_title(field: str) -> str | None:
+    """An answer's audited field (`<form id>:<question key>`) as the form and question text;
+    None when the field is not an answer's."""
+    form_id, sep, key = field.partition(":")
+    if not sep or not form_id.isdigit():
+        return None
+    form = db.session.get(Form, int(form_id))
+    if form is None:
+        return key
+    try:
+        label = questionnaire_of(form.package).form(form.kind.value).question(key).label
+    except KeyError:
+        label = key
+    return f"{form.title}: {label}"
+
+
+def _option_labels(version: str) -> dict[str, str]:
+    from app.questionnaires import load
+
+    labels = {}
+    for kind in ("HOUSING_REPORT", "ADMIN_REPORT", "ESTATE_FORM"):
+        try:
+            definition = load(version).form(kind)
+        except KeyError:
+            continue
+        for question in definition.questions():
+            labels.update({o.value: o.label for o in question.options})
+    return labels
+
+
+def value_text(stored: str | None, version: str) -> str:
+    """An audited value as people read it: option labels, Ja/Nej, lists as lists."""
+    if stored is None:
+        return ""
+    labels = _option_labels(version)
+    try:
+        value = ast.literal_eval(stored)
+    except (ValueError, SyntaxError):
+        value = stored
+    values = value if isinstance(value, list) else [value]
+    shown = []
+    for item in values:
+        if isinstance(item, bool):
+            shown.append(N_("Ja") if item else N_("Nej"))
+        else:
+            shown.append(labels.get(str(item), str(item)))
+    return "; ".join(shown)

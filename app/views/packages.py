@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from flask import Response, current_app, stream_with_context
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
@@ -16,7 +18,10 @@ from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
 from app.rules.enums import N_, FormStatus, PackageStatus
 from app.services.audit import ACTION_LABELS, ENTITY_LABELS
+from app.services.changes import question_title, value_text
+from app.services.log_export import year_log_csv
 from app.views.base import CheckedWrites, ScopedModelView
+from app.views.formatting import danish_date
 
 PACKAGE_LABELS = {
     "year": _l("År"),
@@ -64,11 +69,24 @@ VALUE_LABELS = {
 }
 
 
-def _field_label(value):
-    """A changed column by its header on the screens (status -> Status); an answer's key
-    stays as the questionnaire names it."""
+def _value_label(value):
+    """A logged value in words: statuses by their labels, answers as the form shows them
+    (option labels, Ja/Nej, lists as lists)."""
     if value is None:
         return ""
+    if value in VALUE_LABELS:
+        return gettext(VALUE_LABELS[value])
+    return gettext(value_text(value, current_app.config["QUESTIONNAIRE_VERSION"]))
+
+
+def _field_label(value):
+    """A changed column by its header on the screens (status -> Status); an answer by its
+    form and question text."""
+    if value is None:
+        return ""
+    question = question_title(value)
+    if question is not None:
+        return question
     from app.views.masterdata import ESTATE_LABELS, OrganisationView
 
     labels = {**ESTATE_LABELS, **OrganisationView.label_columns, **PACKAGE_LABELS}
@@ -86,19 +104,19 @@ class AuditEntryView(ScopedModelView):
         "entity",
         "entity_id",
         "field",
-        "old_value",
-        "new_value",
+        "before",
+        "after",
     ]
     show_columns = list_columns
     search_columns = ["at", "user", "action", "entity", "package"]
     base_order = ("at", "desc")
-    base_permissions = ["can_list", "can_show"]
+    base_permissions = ["can_list", "can_show", "can_export"]
     formatters_columns = {
         "action": _label_from(ACTION_LABELS),
         "entity": _label_from(ENTITY_LABELS),
         "field": _field_label,
-        "old_value": _label_from(VALUE_LABELS),
-        "new_value": _label_from(VALUE_LABELS),
+        "before": _value_label,
+        "after": _value_label,
     }
     label_columns = {
         "at": _l("Tidspunkt"),
@@ -107,10 +125,38 @@ class AuditEntryView(ScopedModelView):
         "entity": _l("Objekt"),
         "entity_id": _l("Id"),
         "field": _l("Felt"),
-        "old_value": _l("Før"),
-        "new_value": _l("Efter"),
+        "before": _l("Før"),
+        "after": _l("Efter"),
         "package": _l("Dokumentationspakke"),
     }
+
+    @expose("/export/<int:year>.csv")
+    @has_access
+    def export(self, year: int):
+        """LBF's export of a dialogue year's log (LBF alone holds this permission)."""
+        columns = ["at", "user", "package", *self.list_columns[2:]]
+        header = [str(self.label_columns.get(c, c)) for c in columns]
+
+        def describe(entry):
+            row = [
+                danish_date(entry.at),
+                entry.user.get_full_name() if entry.user else "",
+                str(entry.package) if entry.package else "",
+            ]
+            for column in self.list_columns[2:]:
+                formatter = self.formatters_columns.get(column)
+                value = getattr(entry, column)
+                row.append(str(formatter(value)) if formatter else str(value or ""))
+            return row
+
+        def body():
+            # a byte order mark, so that Excel reads the Danish letters as UTF-8
+            yield "\ufeff" + ";".join(header) + "\r\n"
+            yield from year_log_csv(year, describe)
+
+        response = Response(stream_with_context(body()), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f"attachment; filename=log-{year}.csv"
+        return response
 
 
 class InvalidDeadline(Exception):

@@ -250,6 +250,10 @@ def _parent_package(app, db, model, row_id):
     return db.session.get(model, row_id).package_id
 
 
+def _dialogue_year(app, db, model, row_id):
+    return 2026
+
+
 def _municipality_code(app, db, model, row_id):
     return 101
 
@@ -265,6 +269,7 @@ FILLERS = {
     "filename": _file_name,  # FAB's upload folder: no model of ours stores files there
     "group_by": _group_by,  # FAB's user statistics: grouped by a column, not a record
     "code": _municipality_code,  # the public pages of a municipality: shared master data
+    "year": _dialogue_year,  # LBF's export of a year's log: a year, not a record
 }
 
 
