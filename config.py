@@ -101,6 +101,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@styringsdialog.local")
+    # reminders: the days (dd-mm) each municipality hears of what is outstanding, and how
+    # many days before its deadline an organisation is reminded
+    REMINDER_DATES = os.environ.get("REMINDER_DATES", "01-03,01-09")
+    DEADLINE_REMINDER_DAYS = int(os.environ.get("DEADLINE_REMINDER_DAYS", "14"))
     # the address the platform is reached at, for links in e-mails
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # the largest attachment or statement accepted (the request limit above leaves room)

@@ -4,6 +4,7 @@ With no broker configured (the embedded default) tasks run eagerly, in-process.
 """
 
 from celery import Celery, Task
+from celery.schedules import crontab
 
 celery = Celery("styringsdialog")
 
@@ -18,6 +19,14 @@ def init_celery(app) -> Celery:
         task_ignore_result=True,
         timezone="Europe/Copenhagen",
         broker_connection_retry_on_startup=True,
+        # Celery beat: the day's reminders each morning, and the mail sweep every ten minutes
+        beat_schedule={
+            "reminders": {
+                "task": "styringsdialog.send_reminders",
+                "schedule": crontab(hour=7, minute=0),
+            },
+            "mail-sweep": {"task": "styringsdialog.send_pending_mail", "schedule": 600.0},
+        },
     )
 
     class AppContextTask(Task):
@@ -63,3 +72,11 @@ def send_pending_mail() -> int:
         except OSError:
             continue
     return sent
+
+
+@celery.task(name="styringsdialog.send_reminders")
+def send_reminders() -> int:
+    from app.services.reading import copenhagen_today
+    from app.services.reminders import send_reminders as send
+
+    return send(copenhagen_today())

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 QUEUED = "mail_queued"
 
 
-def _queue(event_key: str, recipient: str | None, subject: str, body: str, package_id=None):
+def queue(event_key: str, recipient: str | None, subject: str, body: str, package_id=None):
     if not recipient:
         log.info("no address for %s: nothing sent", event_key)
         return
@@ -78,7 +78,7 @@ def queue_submitted(
             )
         )
         body = f"{subject}.\n\n{part}\n\n{_link(package)}\n"
-    _queue(
+    queue(
         f"submitted:{package.id}:{sent_at.isoformat()}:{municipality.id}",
         municipality.notification_email,
         subject,
@@ -90,7 +90,7 @@ def queue_submitted(
 def queue_to_organisation(package: Package, event_key: str, subject: str, text: str) -> None:
     body = f"{subject}.\n\n{text}\n\n{_link(package)}\n"
     for address in organisation_addresses(package.organisation):
-        _queue(event_key, address, subject, body, package.id)
+        queue(event_key, address, subject, body, package.id)
 
 
 def dispatch_queued() -> None:
