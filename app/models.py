@@ -557,7 +557,9 @@ class MailMessage(Model):
 
 
 class Agreement(Model):
-    """An agreement between a municipality and an organisation, followed up the next year."""
+    """An agreement the home municipality and the organisation made at a dialogue (guidance
+    chapter 7): what, who is responsible, how it is followed up; shown in the next year's
+    package beside report question 8 (Bilag 5 part C)."""
 
     __tablename__ = "agreement"
 
@@ -568,6 +570,8 @@ class Agreement(Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     follow_up: Mapped[str | None] = mapped_column(Text)
+    responsible: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=_now)
 
     organisation: Mapped[Organisation] = relationship()
     municipality: Mapped[Municipality] = relationship()

@@ -5,6 +5,7 @@ With no broker configured (the embedded default) tasks run eagerly, in-process.
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from flask import has_app_context
 
 celery = Celery("styringsdialog")
 
@@ -31,6 +32,10 @@ def init_celery(app) -> Celery:
 
     class AppContextTask(Task):
         def __call__(self, *args, **kwargs):
+            # run in-process (eager), a task belongs to the app that called it; in a worker,
+            # to the app the worker was made with
+            if has_app_context():
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 

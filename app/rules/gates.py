@@ -138,3 +138,30 @@ GUARDS = {
     "check_meeting_date": check_meeting_date,
     "check_statement_file": check_statement_file,
 }
+
+
+AGREEMENT_TEXT_MAX = 200
+AGREEMENT_LONG_MAX = 4000
+
+
+def check_agreement(text: str | None, responsible: str | None, follow_up: str | None):
+    """An agreement says what was agreed and who is responsible; the follow-up may wait."""
+    violations = []
+    for value, field, required, limit, message in (
+        (text, "title", True, AGREEMENT_TEXT_MAX, N_("Skriv, hvad der er aftalt.")),
+        (responsible, "responsible", True, AGREEMENT_TEXT_MAX, N_("Skriv, hvem der er ansvarlig.")),
+        (follow_up, "follow_up", False, AGREEMENT_LONG_MAX, None),
+    ):
+        stripped = (value or "").strip()
+        if required and not stripped:
+            violations.append(Violation("required", message, field))
+        elif len(stripped) > limit:
+            violations.append(
+                Violation(
+                    "too_long",
+                    N_("Teksten må højst være %(max)s tegn."),
+                    field,
+                    (("max", limit),),
+                )
+            )
+    return violations

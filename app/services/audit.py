@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "supplementary_statement": N_("Supplerende redegørelse gemt"),
     "attachment_added": N_("Dokument vedhæftet"),
     "attachment_removed": N_("Dokument fjernet"),
+    "agreement_added": N_("Aftale registreret"),
+    "agreement_removed": N_("Aftale fjernet"),
     "delete": N_("Slettet"),
 }
 ENTITY_LABELS = {
@@ -78,6 +80,7 @@ ENTITY_LABELS = {
     "AppUser": N_("Bruger"),
     "Attachment": N_("Vedhæftet dokument"),
     "Statement": N_("Redegørelse"),
+    "Agreement": N_("Aftale"),
 }
 
 

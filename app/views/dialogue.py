@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Statement
 from app.security import current_actor, row_filter
-from app.services import attachments, meeting, return_package, statement, submit
+from app.services import agreements, attachments, meeting, return_package, statement, submit
 from app.services.errors import FormError, NotFound
 from app.services.reading import package_forms, visible_package
 from app.views.filling import missing_items
@@ -124,6 +124,27 @@ class DialogueView(BaseView):
             package_id,
             lambda actor: use_case(package_id, actor, filename, content),
             gettext("Redegørelsen er gemt."),
+        )
+
+    @expose("/<int:package_id>/agreements", methods=["POST"])
+    @has_access
+    def add_agreement(self, package_id: int):
+        form = request.form
+        return self._act(
+            package_id,
+            lambda actor: agreements.add_agreement(
+                package_id, actor, form.get("title"), form.get("responsible"), form.get("follow_up")
+            ),
+            gettext("Aftalen er registreret."),
+        )
+
+    @expose("/<int:package_id>/agreements/<int:agreement_id>/remove", methods=["POST"])
+    @has_access
+    def remove_agreement(self, package_id: int, agreement_id: int):
+        return self._act(
+            package_id,
+            lambda actor: agreements.remove_agreement(package_id, agreement_id, actor),
+            gettext("Aftalen er fjernet."),
         )
 
     @expose("/<int:package_id>/attachments", methods=["POST"])

@@ -15,14 +15,19 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Attachment, Recipient, Statement
 from app.rules.enums import FormStatus
-from app.rules.workflow import allowed_transitions
+from app.rules.workflow import Relation, allowed_transitions
 from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
 from app.services import submit
+from app.services.agreements import agreements_of
 from app.services.changes import changes_since_return
 from app.services.reading import copenhagen_today
 from app.services.report import computed_parts
 from app.views.formatting import form_title, local_time
+
+# the report sections where the organisation tells how earlier agreements were followed up
+# (Bilag 3 question 8, Bilag 5 part C)
+AGREEMENT_SECTIONS = ("previous_matters", "agreements")
 
 
 def _message(error: service.FormError) -> str:
@@ -76,6 +81,10 @@ class PackageContentView(BaseView):
                 .order_by(Statement.supplementary, Statement.id)
             ).all(),
             changes=changes_since_return(package, package_forms) if content_visible else [],
+            # the dialogue's agreements: between the organisation and its home municipality
+            agreements=agreements_of(package.organisation_id, package.year)
+            if relations & {Relation.ORGANISATION, Relation.HOME_MUNICIPALITY, Relation.LBF}
+            else [],
             today=copenhagen_today(),
         )
 
@@ -187,6 +196,10 @@ class FormPageView(BaseView):
             # the fields marked as missing: only on a section the user has checked or left
             missing={item["key"] for item in summary["items"]} if checked else set(),
             summary=summary,
+            # last year's agreements, beside the report's question on earlier matters
+            last_agreements=agreements_of(form.package.organisation_id, form.package.year - 1)
+            if form.estate_id is None and section.key in AGREEMENT_SECTIONS
+            else [],
             FormStatus=FormStatus,
             local_time=local_time,
         )

@@ -20,7 +20,7 @@ from app.models import (
     Statement,
 )
 from app.rules.enums import PackageStatus
-from app.services import attachments, meeting, return_package, statement, submit
+from app.services import agreements, attachments, meeting, return_package, statement, submit
 from app.services import forms as service
 from app.services.errors import Locked, NotFound
 from app.services.transitions import Refused
@@ -370,3 +370,28 @@ def test_only_the_organisation_attaches(world, db, username):
     package = package_of(db, 101)
     with pytest.raises((Locked, NotFound)):
         attachments.add_attachment(package.id, actor(db, username), "bilag.pdf", PDF)
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+
+def test_home_municipality_records_agreements_once_the_meeting_is_held(submitted_101, db):
+    kbh = actor(db, "kbh")
+    with pytest.raises(Refused) as refused:
+        agreements.add_agreement(submitted_101, kbh, "Plan for fugt", "Direktionen", None)
+    assert codes(refused) == ["meeting_not_held"]
+    meeting.mark_meeting_held(submitted_101, kbh, dt.date.today())
+    with pytest.raises(Refused) as refused:
+        agreements.add_agreement(submitted_101, kbh, " ", "", "x" * 4001)
+    assert codes(refused) == ["required", "required", "too_long"]
+    made = agreements.add_agreement(
+        submitted_101, kbh, "Plan for fugt i afdeling 1", "Direktionen", "Status ved næste møde"
+    )
+    assert (made.year, made.responsible) == (2026, "Direktionen")
+    for username in ("roskilde", "bo"):
+        with pytest.raises(Refused) as refused:
+            agreements.add_agreement(submitted_101, actor(db, username), "A", "B", None)
+        assert codes(refused) == ["not_allowed"]
+    assert [a.title for a in agreements.agreements_of(made.organisation_id, 2026)] == [
+        "Plan for fugt i afdeling 1"
+    ]

@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Attachment, Package, PackageReturn, Statement
+from app.models import Attachment, Form, Package, PackageReturn, Statement
 from app.rules.enums import PackageStatus
 from tests.services.test_dialogue import PDF, complete_101  # noqa: F401
 from tests.services.test_filling import package_of
@@ -179,3 +179,33 @@ def test_the_public_sees_a_statement_only_once_the_meeting_is_held(
     assert client.get(f"/offentlig/redegoerelse/{statement_id}").data == PDF
     # the package itself stays closed to the public
     assert client.get(f"/package/{complete_101}/").status_code in (302, 401, 403, 404)
+
+
+def test_last_years_agreements_stand_beside_report_question_8(
+    complete_101,  # noqa: F811
+    db,
+    login_as,
+    app,
+):
+    from app.services.year_opening import open_year
+
+    login_as("bo").post(f"/package/{complete_101}/submit")
+    kbh = login_as("kbh")
+    kbh.post(
+        f"/package/{complete_101}/meeting",
+        data={"meeting_date": dt.date.today().strftime("%d-%m-%Y")},
+    )
+    kbh.post(
+        f"/package/{complete_101}/agreements",
+        data={"title": "Plan for fugt", "responsible": "Direktionen", "follow_up": "Næste møde"},
+    )
+    assert "Plan for fugt" in kbh.get(f"/package/{complete_101}/").get_data(as_text=True)
+    open_year(2027, app.config["QUESTIONNAIRE_VERSION"])
+    report_id = db.session.scalar(
+        select(Form.id).where(
+            Form.package_id == package_of(db, 101, year=2027).id, Form.estate_id.is_(None)
+        )
+    )
+    page = login_as("bo").get(f"/form/{report_id}/previous_matters").get_data(as_text=True)
+    assert 'id="last-agreements"' in page
+    assert "Aftaler fra styringsdialogen 2026" in page and "Plan for fugt" in page
