@@ -7,44 +7,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.models import MailMessage, Municipality, Package
-from app.rules.enums import PackageStatus
-from app.rules.reminders import deadline_reminder_due, outstanding_item, parse_reminder_dates
 from app.services.reminders import send_reminders
 from tests.services.test_filling import package_of
-
-
-def test_reminder_dates_are_day_month_pairs():
-    assert parse_reminder_dates("01-03, 15-09") == [(3, 1), (9, 15)]
-    with pytest.raises(ValueError):
-        parse_reminder_dates("31-02")
-
-
-@pytest.mark.parametrize(
-    ("deadline", "submitted", "expected"),
-    [
-        (dt.date(2026, 3, 15), False, True),  # 14 days ahead: the first day it is due
-        (dt.date(2026, 3, 16), False, False),  # 15 days ahead: not yet
-        (dt.date(2026, 3, 1), False, True),  # the deadline day itself
-        (dt.date(2026, 2, 28), False, False),  # passed: no reminder
-        (dt.date(2026, 3, 10), True, False),  # sent: no reminder
-        (None, False, False),
-    ],
-)
-def test_deadline_reminder_is_due_within_the_days_before(deadline, submitted, expected):
-    assert deadline_reminder_due(deadline, submitted, dt.date(2026, 3, 1), 14) is expected
-
-
-@pytest.mark.parametrize(
-    ("status", "item"),
-    [
-        (PackageStatus.IN_PROGRESS, "ikke fremsendt"),
-        (PackageStatus.SUBMITTED, "dialogmødet er ikke markeret som afholdt"),
-        (PackageStatus.MEETING_HELD, "redegørelsen er ikke afgivet"),
-        (PackageStatus.STATEMENT_GIVEN, None),
-    ],
-)
-def test_what_a_municipality_still_waits_for(status, item):
-    assert outstanding_item(status) == item
 
 
 @pytest.fixture

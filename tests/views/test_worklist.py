@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry, Municipality, Package
-from app.rules.deadlines import is_overdue
 from tests.services.test_filling import package_of
 
 
@@ -34,19 +33,6 @@ def test_worklist_lists_home_and_location_organisations_of_the_year(world, db, l
         "752 Jysk Boligforening",
         "900 Fælles Boligadministration",
     ]
-
-
-@pytest.mark.parametrize(
-    ("deadline", "submitted", "expected"),
-    [
-        (dt.date(2026, 11, 22), False, True),
-        (dt.date(2026, 11, 23), False, False),  # the deadline day itself is not overdue
-        (dt.date(2026, 11, 22), True, False),
-        (None, False, False),
-    ],
-)
-def test_a_deadline_is_overdue_only_once_passed_without_submission(deadline, submitted, expected):
-    assert is_overdue(deadline, submitted, dt.date(2026, 11, 23)) is expected
 
 
 def test_home_municipality_sets_one_deadline_for_several_organisations(world, db, login_as):
