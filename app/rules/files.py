@@ -100,7 +100,7 @@ def safe_name(filename: str) -> str | None:
     """The name a document is stored and offered under: letters, digits and a few marks;
     None when the name tries to name a path or holds control characters."""
     name = unicodedata.normalize("NFC", filename).strip()
-    if not name or "/" in name or "\\" in name or ".." in name or name.startswith("."):
+    if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     if any(unicodedata.category(ch).startswith("C") for ch in name):
         return None

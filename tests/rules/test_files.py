@@ -64,6 +64,9 @@ def test_a_document_is_known_by_its_content(content, kind):
         ("../etc/passwd.pdf", None),
         ("..\\boot.ini.pdf", None),
         ("mappe/fil.pdf", None),
+        ("mappe\\fil.pdf", None),
+        ("..pdf", None),
+        ("a..b.pdf", "a..b.pdf"),  # two dots without a separator name no other folder
         (".skjult.pdf", None),
         ("nul\x00.pdf", None),
         ("", None),
@@ -76,6 +79,10 @@ def test_a_name_is_stored_safely_or_refused(name, stored):
 def test_a_long_name_is_shortened_and_keeps_its_ending():
     name = safe_name("x" * 300 + ".pdf")
     assert len(name) == NAME_MAX and name.endswith(".pdf")
+    # the last ending is kept, the stem is cut
+    assert safe_name("a.b" + "x" * 300 + ".pdf") == "a.b" + "x" * (NAME_MAX - 7) + ".pdf"
+    assert safe_name("y" * 300) == "y" * NAME_MAX
+    assert safe_name("z" * NAME_MAX) == "z" * NAME_MAX
 
 
 def test_every_reason_at_once():

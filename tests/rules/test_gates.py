@@ -51,6 +51,7 @@ def test_every_missing_answer_and_comment_and_the_accounts_are_listed_with_their
         ("comment_required", "form:7/letting/vacancy_comment"),
         ("accounts_not_filed", "accounts"),
     ]
+    assert [v.message for v in found[:2]] == [ANSWER_REQUIRED.message, COMMENT_REQUIRED.message]
     assert found[0].params_dict() == {"form": "Afdeling 1", "section": "economy"}
     assert found[2].params_dict() == {"year": 2025}
 
