@@ -14,6 +14,7 @@ from app.security import current_actor, visible
 from app.services import municipality as municipality_service
 from app.services import worklist as worklist_service
 from app.services.errors import FormError
+from app.services.key_figures import accounts_filed
 from app.services.reading import copenhagen_today
 from app.views.dialogue import flash_refusal
 from app.views.packages import parse_danish_date
@@ -60,6 +61,12 @@ class OverviewView(BaseView):
         ).all()
         own_packages = [p for p in packages if own is not None and p.organisation_id == own.id]
         current = own_packages[0] if own_packages else None
+        # the accounts gate said where the organisation looks first, not only in a table
+        accounts_missing = (
+            current is not None
+            and not current.status.is_submitted
+            and not accounts_filed(current.organisation_id, current.accounting_year)
+        )
         by_org = {}
         for package in packages:
             by_org.setdefault(package.organisation_id, []).append(package)
@@ -69,6 +76,7 @@ class OverviewView(BaseView):
             own=own,
             current=current,
             own_packages=own_packages,
+            accounts_missing=accounts_missing,
             administered=[(org, by_org.get(org.id, [])) for org in administered],
             municipality=municipality,
             packages=packages,

@@ -209,3 +209,21 @@ def test_last_years_agreements_stand_beside_report_question_8(
     page = login_as("bo").get(f"/form/{report_id}/previous_matters").get_data(as_text=True)
     assert 'id="last-agreements"' in page
     assert "Aftaler fra styringsdialogen 2026" in page and "Plan for fugt" in page
+
+
+def test_unfiled_accounts_are_told_on_the_overview_and_the_package_page(world, db, login_as):
+    from sqlalchemy import delete
+
+    from app.models import AccountsFiling
+
+    package = package_of(db, 101)
+    client = login_as("bo")
+    assert 'id="accounts-not-filed"' not in client.get("/overview/").get_data(as_text=True)
+    db.session.execute(
+        delete(AccountsFiling).where(AccountsFiling.organisation_id == package.organisation_id)
+    )
+    db.session.commit()
+    for url in ("/overview/", f"/package/{package.id}/"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'id="accounts-not-filed"' in page
+        assert "Regnskabet for 2025 er ikke indberettet til Landsbyggefonden." in page
