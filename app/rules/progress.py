@@ -126,7 +126,7 @@ def statuses_whatever_the_flags(
     A flag only adds a required comment, so a status is the same under every set of flags when
     it is the same with none flagged and with all flagged: then the key figures need not be
     read to derive it."""
-    lenient = form_progress(definition, answers, estate_state, frozenset())
+    lenient = form_progress(definition, answers, estate_state)
     strict = form_progress(definition, answers, estate_state, commentable_items(definition))
     statuses = [(s.key, s.status) for s in lenient.sections]
     if lenient.status != strict.status or statuses != [(s.key, s.status) for s in strict.sections]:

@@ -96,7 +96,8 @@ def estate_conclusions(estates: Iterable[EstateFacts]) -> list[EstateConclusion]
     ]
 
 
-def worst(flags: Iterable[Flag]) -> Flag:
+def worst(flags: Iterable[Flag | None]) -> Flag:
+    """The worst of the flags; a figure without a flag counts as none."""
     flags = set(flags)
     if Flag.RED in flags:
         return Flag.RED
@@ -120,7 +121,7 @@ def critical_estates(estates: Iterable[EstateFacts]) -> list[CriticalEstate]:
     rows = []
     for e in _by_number(estates):
         marks = {
-            group: worst(e.flags.get(key, Flag.NONE) for key in keys)
+            group: worst(e.flags.get(key) for key in keys)
             for group, keys in CRITICAL_GROUPS.items()
         }
         if any(mark != Flag.NONE for mark in marks.values()):

@@ -110,6 +110,7 @@ def test_a_limit_reached_exactly_is_allowed():
         ("tabel.docx", XLSX, ["file_extension"]),
         ("uden-endelse", PDF, ["file_extension"]),
         ("bilag.pdf", None, ["file_required"]),
+        ("bilag.pdf", b"x", ["file_kind"]),  # one byte is a file, if not a document
         (None, PDF, ["file_required"]),
     ],
 )
@@ -124,3 +125,10 @@ def test_a_statement_must_be_a_pdf():
     only_pdf = frozenset({DocumentKind.PDF})
     refused = check_document("r.docx", DOCX, only_pdf, 10_000).violations
     assert [(v.code, v.message) for v in refused] == [("file_kind", "Filen er ikke en PDF.")]
+
+
+def test_a_refusal_says_the_limit_in_whole_megabytes_and_the_ending_it_found():
+    big = check_document("a.pdf", b"%PDF" + b"0" * (3 * 1024 * 1024), ATTACHMENT_KINDS, 2 * 1048576)
+    assert repr(big.violations[0].params_dict()["mb"]) == "2"
+    no_ending = check_document("uden-endelse", PDF, ATTACHMENT_KINDS, 100)
+    assert [v.params_dict() for v in no_ending.violations] == [{"extension": ""}]

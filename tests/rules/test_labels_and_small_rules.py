@@ -170,3 +170,16 @@ def test_statuses_need_no_key_figures_while_no_flag_could_change_them(estate):
     answers = {"a_challenges": False, "maintenance_condition": "satisfactory"}
     answers["has_estate_board"] = True
     assert statuses_whatever_the_flags(estate, answers, "in_operation") is None
+
+
+def test_a_section_that_only_a_flag_makes_unfinished_makes_the_statuses_depend_on_flags(estate):
+    # nothing answered: the form is NOT_STARTED either way, but a section of key figures is
+    # DONE unless one of them is flagged
+    assert statuses_whatever_the_flags(estate, {}, "in_operation") is None
+
+
+def test_reminder_dates_skip_empty_entries_and_know_leap_days():
+    from app.rules.reminders import parse_reminder_dates
+
+    assert parse_reminder_dates("01-03,,01-09") == [(3, 1), (9, 1)]
+    assert parse_reminder_dates("29-02") == [(2, 29)]
