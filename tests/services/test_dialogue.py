@@ -337,6 +337,20 @@ def test_organisation_attaches_and_removes_a_document_until_submission(world, db
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
 
+def test_removing_one_attachment_leaves_the_others(world, db):
+    package = package_of(db, 101)
+    bo = actor(db, "bo")
+    first = attachments.add_attachment(package.id, bo, "a.pdf", PDF)
+    second = attachments.add_attachment(package.id, bo, "b.pdf", PDF + b"%")
+    first_id, second_id = first.id, second.id
+    attachments.remove_attachment(package.id, second_id, bo)
+    assert list(db.session.scalars(select(Attachment.id))) == [first_id]
+    assert attachments.visible_attachment(first_id, bo).filename == "a.pdf"
+    with pytest.raises(NotFound) as missing:
+        attachments.visible_attachment(second_id, bo)
+    assert missing.value.message == "Dokumentet findes ikke."
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [

@@ -98,11 +98,41 @@ def test_second_save_with_a_stale_version_is_a_conflict_and_changes_nothing(worl
     save(db, form, "a_challenges", True, version=0)
     with pytest.raises(service.Conflict) as conflict:
         save(db, form, "a_challenges", False, version=0)
-    assert (conflict.value.value, conflict.value.version) == (True, 1)
+    assert (conflict.value.key, conflict.value.value, conflict.value.version) == (
+        "a_challenges",
+        True,
+        1,
+    )
     assert conflict.value.changed_by == "Bo Hansen"
     db.session.rollback()
     answer = db.session.scalar(select(Answer).where(Answer.form_id == form.id))
     assert (answer.value, answer.version) == (True, 1)
+
+
+def test_a_conflict_with_an_answer_nobody_signed_names_nobody(world, db):
+    """An answer written by the platform itself (demo answers, imports) has no user."""
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+
+    form = estate_form(db, package_of(db, 101), 1)
+    platform = Actor(
+        user_id=None,
+        roles=frozenset({Role.HOUSING}),
+        organisation_id=form.package.organisation_id,
+        organisation_ids=frozenset({form.package.organisation_id}),
+    )
+    service.save_answer(form.id, "a_challenges", True, 0, None, platform)
+    with pytest.raises(service.Conflict) as conflict:
+        save(db, form, "a_challenges", False, version=0)
+    assert (conflict.value.key, conflict.value.changed_by) == ("a_challenges", None)
+    db.session.rollback()
+    with pytest.raises(service.Conflict) as first:
+        save(db, form, "maintenance_condition", "satisfactory", version=3)
+    assert (first.value.key, first.value.value, first.value.version) == (
+        "maintenance_condition",
+        None,
+        0,
+    )
 
 
 def test_save_retried_with_the_same_request_id_is_applied_once(world, db):

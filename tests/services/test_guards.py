@@ -434,6 +434,16 @@ def test_year_refresh_reopens_an_estate_form_whose_figure_became_critical(comple
     assert forms == {None: FormStatus.DONE, 1: FormStatus.IN_PROGRESS, 2: FormStatus.DONE}
 
 
+def test_year_refresh_touches_only_its_own_year(complete_462, db):
+    organisation_id, package_id = complete_462
+    estate_id = db.session.scalar(
+        select(Estate.id).where(Estate.organisation_id == organisation_id, Estate.number == 1)
+    )
+    _hand_figure(db, organisation_id, estate_id, 4.0)  # red in 2026
+    assert service.refresh_year_statuses(YEAR + 1) == 0
+    assert _statuses(db, package_id)[0] == PackageStatus.COMPLETE
+
+
 def test_year_refresh_leaves_a_submitted_package_and_its_forms_untouched(complete_462, db):
     organisation_id, package_id = complete_462
     submit(db, package_id)
