@@ -35,6 +35,12 @@ FORM_ORGANISATION = 462
 ADMIN_ORGANISATION = 900  # adm's administration company: the administration report
 RED_FIGURE = "vacancy_rate_family"
 
+# the dialogue's screens: Hovedstaden (101) sent to Copenhagen and Roskilde, so the
+# municipalities' package pages show their actions and the organisation its receipts;
+# Nordjysk (851) complete, so its confirmation step shows who receives what
+SENT_ORGANISATION = 101
+COMPLETE_ORGANISATION = 851
+
 
 @dataclass(frozen=True)
 class Screen:
@@ -142,6 +148,12 @@ def _screens() -> list[Screen]:
         Screen("english-package-boadm", "boadm-en", "package"),
         Screen("english-form-boadm", "boadm-en", "section", "HOUSING_REPORT", "organisation"),
         Screen("english-login-logged-out", "logged-out-en", "path", "/login/"),
+        # the dialogue: the confirmation step, the refusal with every missing item, public pages
+        Screen("submit-confirmation-nord", "nord", "confirm", str(COMPLETE_ORGANISATION)),
+        Screen("submit-refused-boadm", "boadm", "confirm", str(FORM_ORGANISATION)),
+        Screen("worklist-filtered-kbh", "kbh", "path", "/overview/?status=SUBMITTED&sort=status"),
+        Screen("published-municipalities-logged-out", None, "path", "/offentlig/"),
+        Screen("published-municipality-logged-out", None, "path", "/offentlig/101/"),
     ]
     return screens
 
@@ -193,6 +205,7 @@ def site(app):
         )
         app.appbuilder.sm.add_group("Kontaktpersoner", "Kontaktpersoner", "Til demo")
         db.session.commit()
+        _send_and_complete(db)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -203,6 +216,45 @@ def site(app):
     with app.app_context():
         clean_database(db)
         db.session.remove()
+
+
+def _send_and_complete(db):
+    from app.models import AccountsFiling
+    from app.services import submit
+    from tests.services.test_filling import (
+        actor,
+        complete_estate_form,
+        complete_report,
+        package_of,
+    )
+
+    for number, user in ((SENT_ORGANISATION, "bo"), (COMPLETE_ORGANISATION, "nord")):
+        package = package_of(db, number)
+        for form in package.forms:
+            if form.estate_id is None:
+                complete_report(db, form, user=user)
+            else:
+                complete_estate_form(db, form, user=user)
+        filed = select(AccountsFiling.id).where(
+            AccountsFiling.organisation_id == package.organisation_id,
+            AccountsFiling.accounting_year == 2025,
+        )
+        if db.session.scalar(filed) is None:
+            db.session.add(
+                AccountsFiling(organisation_id=package.organisation_id, accounting_year=2025)
+            )
+            db.session.commit()
+    submit.submit(package_of(db, SENT_ORGANISATION).id, actor(db, "bo"))
+
+
+def _package_id(app, number: int) -> int:
+    from app.extensions import db
+    from tests.services.test_filling import package_of
+
+    with app.app_context():
+        package_id = package_of(db, number).id
+        db.session.remove()
+    return package_id
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +363,8 @@ def _open(screen: Screen, page, site, app) -> None:
         page.goto(f"{site}/overview/")
         link = page.locator('main a[href*="/package/"], a[href*="/package/"]').first
         page.goto(site + link.get_attribute("href"))
+    elif kind == "confirm":
+        page.goto(f"{site}/package/{_package_id(app, int(target))}/submit")
     elif kind == "section":
         _, form_id = _form_ids(app, target)
         response = page.goto(f"{site}/form/{form_id}/{screen.extra}")
