@@ -264,34 +264,34 @@ class FormPageView(BaseView):
 
 
 def missing_items(violations, forms) -> list[dict]:
-    """The submission gate's reasons as the Status panel lists them, each with a link to the
-    place it concerns (the form's section, focused on the field)."""
-    titles = {f.id: form_title(f) for f in forms}
+    """The submission gate's reasons as the Status panel lists them, form by form: each
+    names its section and question and links to the field (the section opened as if just
+    checked, so the field is marked)."""
+    by_id = {f.id: f for f in forms}
     items = []
     for violation in violations:
         if violation.code == "wrong_status" and len(violations) > 1:
             continue  # the other reasons say why it is not complete
         params = violation.params_dict()
-        href = None
-        title = None
+        item = {"code": violation.code, "form": None, "where": None, "href": None}
         if violation.field and violation.field.startswith("form:"):
             form_id, section_key, key = violation.field[len("form:") :].split("/", 2)
-            title = titles.get(int(form_id))
-            href = url_for(
+            form = by_id.get(int(form_id))
+            if form is not None:
+                definition = service.definition_of(form)
+                labels = _field_labels(definition.section(section_key))
+                item["form"] = form_title(form)
+                item["where"] = f"{definition.section(section_key).title}: {labels.get(key, key)}"
+            item["href"] = url_for(
                 "FormPageView.section",
                 form_id=int(form_id),
                 section_key=section_key,
                 **{"from": section_key},
             ) + (f"#input-{key}" if key else "")
-        items.append(
-            {
-                "code": violation.code,
-                "form": title if title is not None else params.pop("form", None),
-                "section": params.pop("section", None),
-                "message": gettext(violation.message, **params),
-                "href": href,
-            }
-        )
+        params.pop("form", None)
+        params.pop("section", None)
+        item["message"] = gettext(violation.message, **params)
+        items.append(item)
     return items
 
 

@@ -182,3 +182,35 @@ def test_overview_fits_desktop_phone_and_400_percent_zoom(browser, live_server, 
             assert box["x"] >= 0 and box["x"] + box["width"] <= width
         finally:
             context.close()
+
+
+@pytest.mark.parametrize(
+    ("username", "page_of"),
+    [
+        ("bo", "package"),
+        ("bo", "form"),
+        ("kbh", "package"),
+        ("bo", "confirmation"),
+    ],
+)
+def test_package_and_form_pages_fit_400_percent_zoom(browser, live_server, db, username, page_of):
+    """At 320 px (1280 px at 400 %) the package page, a form section and the confirmation
+    step reflow: nothing scrolls sideways."""
+    from tests.conftest import estate_form_id
+    from tests.services.test_filling import package_of
+
+    package_id = package_of(db, 101).id
+    url = {
+        "package": f"/package/{package_id}/",
+        "form": f"/form/{estate_form_id(db)}/economy",
+        "confirmation": f"/package/{package_id}/submit",
+    }[page_of]
+    context = browser.new_context(locale="da-DK", viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        login(page, live_server, username)
+        page.goto(live_server + url)
+        screenshot(page, f"zoom400-{page_of}-{username}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
