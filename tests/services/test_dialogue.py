@@ -409,3 +409,36 @@ def test_home_municipality_records_agreements_once_the_meeting_is_held(submitted
     assert [a.title for a in agreements.agreements_of(made.organisation_id, 2026)] == [
         "Plan for fugt i afdeling 1"
     ]
+
+
+def test_a_supplement_given_again_replaces_the_municipalitys_own_and_nobody_elses(
+    submitted_101, db
+):
+    roskilde = actor(db, "roskilde")
+    statement.give_supplementary_statement(submitted_101, roskilde, "første.pdf", PDF)
+    again = statement.give_supplementary_statement(submitted_101, roskilde, "anden.pdf", PDF + b"2")
+    assert (again.filename, again.content_type, again.size) == ("anden.pdf", "application/pdf", 46)
+    assert again.uploaded_by_id == roskilde.user_id and again.uploaded_at is not None
+    replaced = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == "supplementary_statement")
+        .order_by(AuditEntry.id.desc())
+    )
+    assert (replaced.old_value, replaced.new_value) == ("første.pdf", "anden.pdf")
+    kbh = actor(db, "kbh")
+    meeting.mark_meeting_held(submitted_101, kbh, dt.date.today())
+    statement.give_statement(submitted_101, kbh, "redegørelse.pdf", PDF)
+    rows = db.session.execute(
+        select(Statement.filename, Statement.supplementary).order_by(Statement.id)
+    ).all()
+    assert [tuple(r) for r in rows] == [("anden.pdf", True), ("redegørelse.pdf", False)]
+
+
+def test_attachment_refusals_say_why(submitted_101, world, db):
+    with pytest.raises(Locked) as sent:
+        attachments.add_attachment(submitted_101, actor(db, "bo"), "b.pdf", PDF)
+    assert sent.value.message == "Dokumentationspakken er fremsendt og kan ikke længere ændres."
+    unsent = package_of(db, 851).id
+    with pytest.raises(Locked) as foreign:
+        attachments.add_attachment(unsent, actor(db, "lbf"), "b.pdf", PDF)
+    assert foreign.value.message == "Du kan ikke redigere denne dokumentationspakke."
