@@ -12,10 +12,17 @@ from sqlalchemy import select, text
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+MADE_BY = "_TEST_DATABASE_MADE_BY"
+
+
 def pytest_configure(config):
-    if "TEST_DATABASE_URL" not in os.environ:
+    # a temporary SQLite file per test process: a process forked from one that made its file
+    # (the mutation runner's parallel children) makes its own, so they never share one
+    made_by = os.environ.get(MADE_BY)
+    if "TEST_DATABASE_URL" not in os.environ or (made_by and made_by != str(os.getpid())):
         path = os.path.join(tempfile.mkdtemp(prefix="styringsdialog-test-"), "test.db")
         os.environ["TEST_DATABASE_URL"] = f"sqlite:///{path}"
+        os.environ[MADE_BY] = str(os.getpid())
 
 
 def pytest_report_header(config):
