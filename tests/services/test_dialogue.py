@@ -442,3 +442,24 @@ def test_attachment_refusals_say_why(submitted_101, world, db):
     with pytest.raises(Locked) as foreign:
         attachments.add_attachment(unsent, actor(db, "lbf"), "b.pdf", PDF)
     assert foreign.value.message == "Du kan ikke redigere denne dokumentationspakke."
+
+
+def test_giving_a_statement_is_logged_with_who_what_and_where(submitted_101, db):
+    kbh = actor(db, "kbh")
+    meeting.mark_meeting_held(submitted_101, kbh, dt.date.today())
+    given = statement.give_statement(submitted_101, kbh, "redegørelse.pdf", PDF)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.package_id == submitted_101, AuditEntry.entity == "Statement")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [
+        (e.action, e.entity_id, e.field, e.old_value, e.new_value, e.user_id) for e in entries
+    ] == [("give_statement_file", given.id, "filename", None, "redegørelse.pdf", kbh.user_id)]
+
+
+def test_the_status_panels_check_is_the_actors_own(complete_101, db):
+    """Asked for bo outside any request: every reason for bo's package, none for others'."""
+    assert submit.check(complete_101, actor(db, "bo")) == []
+    with pytest.raises(NotFound):
+        submit.check(complete_101, actor(db, "nord"))

@@ -450,3 +450,44 @@ def test_autosave_that_keeps_the_form_status_makes_at_most_nine_statements(world
     # and the key figures (4) when a flag could change a section's status; the package never
     assert len(statements) <= 2 * 9, "\n".join(s[:90] for s in statements)
     assert not [s for s in statements if s.lower().startswith(("select package", "update package"))]
+
+
+def test_a_load_counts_every_kept_and_copied_answer_and_is_logged_once(two_years, db):
+    """Last year: the report holds q1_proposals and q8_status; estate 1 a_challenges, a_items
+    (and a figure comment, never copied); estate 2 a_challenges. This year the user has
+    already answered q1_proposals and q8_status and estate 2's a_challenges. Without
+    overwriting: 3 kept, and estate 1's a_challenges and a_items copied (2 answers, 1 form).
+    Then with overwriting: the 3 kept answers are copied over, in 2 forms."""
+    _last, this = two_years
+    bo = actor(db, "bo")
+    save(db, service.report_form(this), "q1_proposals", False)
+    save(db, service.report_form(this), "q8_status", "Årets status")
+    save(db, estate_form(db, this, 2), "a_challenges", True)
+    result = service.load_last_year(this.id, bo, report=True, estate_ids=None, overwrite=False)
+    assert (result.answers_copied, result.answers_kept, result.forms) == (2, 3, 1)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "load_last_year")
+    ).all()
+    assert [(e.entity, e.entity_id, e.package_id, e.new_value, e.user_id) for e in entries] == [
+        ("Package", this.id, this.id, "2 svar i 1 skemaer", bo.user_id)
+    ]
+    copied = db.session.scalar(
+        select(Answer).where(
+            Answer.form_id == estate_form(db, this, 1).id, Answer.question_key == "a_items"
+        )
+    )
+    assert copied.changed_by_id == bo.user_id
+    again = service.load_last_year(this.id, bo, report=True, estate_ids=None, overwrite=True)
+    assert (again.answers_copied, again.answers_kept, again.forms) == (5, 0, 3)
+    assert _value(db, estate_form(db, this, 2), "a_challenges") is False
+
+
+def test_there_is_nothing_to_load_without_last_years_package(world, db):
+    this = package_of(db, 101)
+    assert service.last_year_refusal(this).code == "no_previous"
+    with pytest.raises(service.Invalid) as refused:
+        service.load_last_year(
+            this.id, actor(db, "bo"), report=True, estate_ids=None, overwrite=False
+        )
+    assert refused.value.message == "Der findes ingen dokumentationspakke fra sidste år."
+    assert refused.value.violations[0].code == "no_previous"
