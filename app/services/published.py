@@ -1,5 +1,6 @@
 """What the public sees without logging in (user guide 4): per municipality, the statements
-given on dialogues whose meeting has been held. Nothing else."""
+given on dialogues whose meeting has been held, and those packages' report and estate forms,
+read-only. Nothing else."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models import Municipality, Organisation, Package, Statement
+from app.models import Form, Municipality, Organisation, Package, Statement
 from app.rules.enums import PackageStatus
 
 MET = (PackageStatus.MEETING_HELD, PackageStatus.STATEMENT_GIVEN)
@@ -60,3 +61,30 @@ def statements_of(municipality_id: int) -> list[Statement]:
 
 def published_statement(statement_id: int) -> Statement | None:
     return db.session.scalar(_published().where(Statement.id == statement_id))
+
+
+def published_packages(municipality_id: int) -> list[Package]:
+    """The packages of the municipality's organisations whose meeting has been held."""
+    return list(
+        db.session.scalars(
+            select(Package)
+            .join(Organisation, Organisation.id == Package.organisation_id)
+            .where(Organisation.home_municipality_id == municipality_id, Package.status.in_(MET))
+            .order_by(Package.year.desc(), Organisation.number)
+        )
+    )
+
+
+def published_package(package_id: int) -> Package | None:
+    """A package whose meeting has been held: its report and estate forms are public."""
+    return db.session.scalar(
+        select(Package).where(Package.id == package_id, Package.status.in_(MET))
+    )
+
+
+def published_form(form_id: int) -> Form | None:
+    return db.session.scalar(
+        select(Form)
+        .join(Package, Package.id == Form.package_id)
+        .where(Form.id == form_id, Package.status.in_(MET))
+    )

@@ -150,58 +150,19 @@ class FormPageView(BaseView):
         section still misses answers, an error summary at the top lists them, each a link to
         its field, and on the checked section itself the fields are marked. A first arrival
         shows no errors."""
-        actor = current_actor()
         form, definition = self._load(form_id)
-        answers = service.answers_of(form)
-        values = {k: a.value for k, a in answers.items()}
-        figures = service.form_figures(form, definition)
-        progress = service.progress_of(form, definition, values, figures)
-        keys = [s.key for s in progress.sections]
-        if section_key not in keys:
-            abort(404)
-        index = keys.index(section_key)
-        section = definition.section(section_key)
-        section_titles = {s.key: s.title for s in definition.sections}
-        left = request.args.get("from")
-        left_progress = next((s for s in progress.sections if s.key == left), None)
-        summary = None
-        if left_progress is not None and left_progress.missing:
-            labels = _field_labels(definition.section(left))
-            summary = {
-                "section_key": left,
-                "section_title": section_titles[left],
-                "here": left == section_key,
-                "items": [
-                    {"key": v.field, "label": labels.get(v.field, v.field), "message": v.message}
-                    for v in left_progress.missing
-                ],
-            }
-        checked = summary is not None and summary["here"]
+        page = section_page(
+            form,
+            definition,
+            section_key,
+            left=request.args.get("from"),
+            editable=service.may_edit(form.package, current_actor()),
+        )
         return self.render_template(
             "form.html",
-            form=form,
-            package=form.package,
-            definition=definition,
-            section=section,
-            progress=progress,
-            section_titles=section_titles,
-            index=index,
-            previous_key=keys[index - 1] if index > 0 else None,
-            next_key=keys[index + 1] if index + 1 < len(keys) else None,
-            answers=answers,
-            figures=figures,
-            flagged=service.flagged_items(definition, figures),
-            computed=computed_parts(form, section.items, figures),
-            editable=service.may_edit(form.package, actor),
-            # the fields marked as missing: only on a section the user has checked or left
-            missing={item["key"] for item in summary["items"]} if checked else set(),
-            summary=summary,
-            # last year's agreements, beside the report's question on earlier matters
-            last_agreements=agreements_of(form.package.organisation_id, form.package.year - 1)
-            if form.estate_id is None and section.key in AGREEMENT_SECTIONS
-            else [],
-            FormStatus=FormStatus,
-            local_time=local_time,
+            **page,
+            section_endpoint="FormPageView.section",
+            package_url=url_for("PackageContentView.show", package_id=form.package_id),
         )
 
     @expose("/<int:form_id>/answers", methods=["POST"])
@@ -261,6 +222,60 @@ class FormPageView(BaseView):
         except service.NotFound:
             abort(404)
         return form, service.definition_of(form)
+
+
+def section_page(form, definition, section_key: str, *, left: str | None, editable: bool):
+    """What a form section's page shows; `left` names the section the reader has just left
+    or asked to check, whose missing answers an error summary lists."""
+    answers = service.answers_of(form)
+    values = {k: a.value for k, a in answers.items()}
+    figures = service.form_figures(form, definition)
+    progress = service.progress_of(form, definition, values, figures)
+    keys = [s.key for s in progress.sections]
+    if section_key not in keys:
+        abort(404)
+    index = keys.index(section_key)
+    section = definition.section(section_key)
+    section_titles = {s.key: s.title for s in definition.sections}
+    left_progress = next((s for s in progress.sections if s.key == left), None)
+    summary = None
+    if editable and left_progress is not None and left_progress.missing:
+        labels = _field_labels(definition.section(left))
+        summary = {
+            "section_key": left,
+            "section_title": section_titles[left],
+            "here": left == section_key,
+            "items": [
+                {"key": v.field, "label": labels.get(v.field, v.field), "message": v.message}
+                for v in left_progress.missing
+            ],
+        }
+    checked = summary is not None and summary["here"]
+    return {
+        "form": form,
+        "package": form.package,
+        "definition": definition,
+        "section": section,
+        "progress": progress,
+        "section_titles": section_titles,
+        "index": index,
+        "previous_key": keys[index - 1] if index > 0 else None,
+        "next_key": keys[index + 1] if index + 1 < len(keys) else None,
+        "answers": answers,
+        "figures": figures,
+        "flagged": service.flagged_items(definition, figures),
+        "computed": computed_parts(form, section.items, figures),
+        "editable": editable,
+        # the fields marked as missing: only on a section the user has checked or left
+        "missing": {item["key"] for item in summary["items"]} if checked else set(),
+        "summary": summary,
+        # last year's agreements, beside the report's question on earlier matters
+        "last_agreements": agreements_of(form.package.organisation_id, form.package.year - 1)
+        if form.estate_id is None and section.key in AGREEMENT_SECTIONS
+        else [],
+        "FormStatus": FormStatus,
+        "local_time": local_time,
+    }
 
 
 def missing_items(violations, forms) -> list[dict]:

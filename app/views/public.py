@@ -1,12 +1,14 @@
 """Pages without login."""
 
-from flask import abort
+from flask import abort, url_for
 from flask_appbuilder import BaseView, expose
 
 from app.extensions import db
 from app.models import Municipality
 from app.services import published
+from app.services.reading import definition_of
 from app.views.dialogue import download
+from app.views.filling import section_page
 
 
 class AboutView(BaseView):
@@ -52,6 +54,31 @@ class PublishedView(BaseView):
             "published.html",
             municipality=municipality,
             statements=published.statements_of(municipality.id),
+            packages=published.published_packages(municipality.id),
+        )
+
+    @expose("/pakke/<int:package_id>/")
+    def package(self, package_id: int):
+        package = published.published_package(package_id)
+        if package is None:
+            abort(404)
+        forms = package_forms_in_order(package)
+        first_sections = {f.kind.value: definition_of(f).sections[0].key for f in forms}
+        return self.render_template(
+            "published_package.html", package=package, forms=forms, first_sections=first_sections
+        )
+
+    @expose("/skema/<int:form_id>/<section_key>")
+    def form_section(self, form_id: int, section_key: str):
+        form = published.published_form(form_id)
+        if form is None:
+            abort(404)
+        page = section_page(form, definition_of(form), section_key, left=None, editable=False)
+        return self.render_template(
+            "form.html",
+            **page,
+            section_endpoint="PublishedView.form_section",
+            package_url=url_for("PublishedView.package", package_id=form.package_id),
         )
 
     @expose("/redegoerelse/<int:statement_id>")
@@ -60,3 +87,7 @@ class PublishedView(BaseView):
         if item is None:
             abort(404)
         return download(item.filename, item.content_type, item.content)
+
+
+def package_forms_in_order(package):
+    return sorted(package.forms, key=lambda f: (f.sort_key, f.id))

@@ -133,3 +133,10 @@ def test_submit_return_resubmit_meeting_and_statements(
     screenshot(page, "dialogue-9-public-statements")
     link = page.locator("#published-statements a", has_text="Redegørelse 2026.pdf")
     assert page.request.get(base + link.get_attribute("href")).body() == PDF
+    # and the report and estate forms, read-only
+    page.click("#published-packages a")
+    page.click("#published-forms a >> nth=1")
+    assert page.locator(".question[data-key=maintenance_condition]").count() == 0 or (
+        page.locator("input[name=maintenance_condition]").first.is_disabled()
+    )
+    screenshot(page, "dialogue-10-public-estate-form")

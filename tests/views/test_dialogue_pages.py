@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Attachment, Form, Package, PackageReturn, Statement
+from app.models import Attachment, Estate, Form, Package, PackageReturn, Statement
 from app.rules.enums import PackageStatus
 from tests.services.test_dialogue import PDF, complete_101  # noqa: F401
 from tests.services.test_filling import package_of
@@ -177,8 +177,26 @@ def test_the_public_sees_a_statement_only_once_the_meeting_is_held(
     client.get("/logout/")
     assert "Supplement.pdf" in client.get("/offentlig/265/").get_data(as_text=True)
     assert client.get(f"/offentlig/redegoerelse/{statement_id}").data == PDF
-    # the package itself stays closed to the public
+    # the package page stays closed; its report and estate forms are public, read-only
     assert client.get(f"/package/{complete_101}/").status_code in (302, 401, 403, 404)
+    listing = client.get(f"/offentlig/pakke/{complete_101}/").get_data(as_text=True)
+    assert "Styringsrapport" in listing and "Afdelingsskema: 5 Vængerne 5" in listing
+    estate_form_id = db.session.scalar(
+        select(Form.id)
+        .join(Estate, Estate.id == Form.estate_id)
+        .where(Form.package_id == complete_101, Estate.number == 1)
+    )
+    section = client.get(f"/offentlig/skema/{estate_form_id}/economy").get_data(as_text=True)
+    assert "Vurdering af afdelingens vedligeholdelsestilstand" in section
+    assert 'data-editable="false"' in section
+
+
+def test_the_public_sees_no_form_before_the_meeting(complete_101, db, client, login_as):  # noqa: F811
+    login_as("bo").post(f"/package/{complete_101}/submit")
+    client.get("/logout/")
+    form_id = db.session.scalar(select(Form.id).where(Form.package_id == complete_101))
+    assert client.get(f"/offentlig/pakke/{complete_101}/").status_code == 404
+    assert client.get(f"/offentlig/skema/{form_id}/economy").status_code == 404
 
 
 def test_last_years_agreements_stand_beside_report_question_8(
