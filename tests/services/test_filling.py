@@ -409,6 +409,7 @@ def test_last_years_answers_of_another_questionnaire_version_are_refused(two_yea
             this.id, actor(db, "bo"), report=True, estate_ids=None, overwrite=False
         )
     assert refusal.value.violations[0].code == "other_version"
+    assert refusal.value.params == {"old": "2017.1", "new": "2026.1"}
     assert _value(db, service.report_form(this), "q8_status") is None
 
 
@@ -491,3 +492,28 @@ def test_there_is_nothing_to_load_without_last_years_package(world, db):
         )
     assert refused.value.message == "Der findes ingen dokumentationspakke fra sidste år."
     assert refused.value.violations[0].code == "no_previous"
+
+
+def test_a_form_without_last_years_counterpart_does_not_stop_the_others(two_years, db):
+    """Estate 1's form of last year is gone (the estate was new this year, say): the report
+    and estate 2 still load."""
+    last, this = two_years
+    gone = estate_form(db, last, 1)
+    db.session.delete(gone)
+    db.session.commit()
+    result = service.load_last_year(
+        this.id, actor(db, "bo"), report=True, estate_ids=None, overwrite=False
+    )
+    assert _value(db, estate_form(db, this, 2), "a_challenges") is False
+    assert (result.forms, result.answers_copied) == (2, 3)
+
+
+def test_a_comment_that_is_never_copied_does_not_stop_the_answers_after_it(world, db, app):
+    """Last year's figure comment was saved before the form's other answers."""
+    open_year(2025, app.config["QUESTIONNAIRE_VERSION"])
+    last, this = package_of(db, 101, 2025), package_of(db, 101, 2026)
+    save(db, estate_form(db, last, 1), "maintenance_annual_comment", "Kommentar")
+    save(db, estate_form(db, last, 1), "a_challenges", False)
+    service.load_last_year(this.id, actor(db, "bo"), report=False, estate_ids=None, overwrite=False)
+    assert _value(db, estate_form(db, this, 1), "a_challenges") is False
+    assert _value(db, estate_form(db, this, 1), "maintenance_annual_comment") is None
