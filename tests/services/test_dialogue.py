@@ -220,6 +220,35 @@ def test_opening_a_received_package_is_the_municipalitys_receipt(submitted_101, 
     assert opened == {"København": False, "Roskilde": True}
 
 
+def test_a_receipt_records_the_first_opening_of_that_package_only(submitted_101, db):
+    import time
+
+    roskilde = actor(db, "roskilde")
+    package = db.session.get(Package, submitted_101)
+    submit.mark_opened(package, roskilde)
+    first = db.session.scalar(
+        select(Recipient.opened_at).where(Recipient.municipality_id == roskilde.municipality_id)
+    )
+    time.sleep(0.01)
+    submit.mark_opened(package, roskilde)
+    again = db.session.scalar(
+        select(Recipient.opened_at).where(Recipient.municipality_id == roskilde.municipality_id)
+    )
+    assert first is not None and again == first
+    # another package sent to Roskilde is not marked opened by this one
+    other = Recipient(package_id=package_of(db, 851).id, municipality_id=roskilde.municipality_id)
+    db.session.add(other)
+    db.session.commit()
+    submit.mark_opened(package, roskilde)
+    assert db.session.get(Recipient, other.id).opened_at is None
+
+
+def test_a_refusal_says_the_action_cannot_be_done(complete_101, db):
+    with pytest.raises(Refused) as refused:
+        submit.submit(complete_101, actor(db, "lbf"))
+    assert refused.value.message == "Handlingen kan ikke udføres."
+
+
 def test_submission_queues_one_mail_per_municipality_address(complete_101, db):
     for municipality in db.session.scalars(select(Municipality)):
         municipality.notification_email = f"styring@{municipality.code}.dk"

@@ -410,6 +410,10 @@ def test_last_years_answers_of_another_questionnaire_version_are_refused(two_yea
         )
     assert refusal.value.violations[0].code == "other_version"
     assert refusal.value.params == {"old": "2017.1", "new": "2026.1"}
+    assert refusal.value.message == (
+        "Sidste års svar er givet i en anden version af skemaerne (%(old)s) end i år "
+        "(%(new)s) og kan derfor ikke indlæses."
+    )
     assert _value(db, service.report_form(this), "q8_status") is None
 
 
