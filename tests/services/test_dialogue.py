@@ -134,6 +134,12 @@ def test_submission_refused_with_every_missing_answer_and_the_unfiled_accounts(w
         "has_estate_board",
         "maintenance_condition",
     ]
+    named = {
+        v.params_dict()["form"]
+        for v in refused.value.violations
+        if v.field and v.field.startswith(f"form:{estate_form(db, package, 1).id}/")
+    }
+    assert named == {"Afdelingsskema: 1 Højvangen 1"}
     assert snapshot(db, package.id) == before
 
 
@@ -241,6 +247,30 @@ def test_a_receipt_records_the_first_opening_of_that_package_only(submitted_101,
     db.session.commit()
     submit.mark_opened(package, roskilde)
     assert db.session.get(Recipient, other.id).opened_at is None
+
+
+def test_a_submission_is_logged_as_a_status_change_by_its_sender(complete_101, db):
+    bo = actor(db, "bo")
+    submit.submit(complete_101, bo)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "submit").order_by(AuditEntry.id)
+    ).all()
+    assert [
+        (e.entity, e.entity_id, e.package_id, e.field, e.old_value, e.new_value, e.user_id)
+        for e in entries
+    ] == [("Package", complete_101, complete_101, "status", "COMPLETE", "SUBMITTED", bo.user_id)]
+
+
+def test_location_municipalities_are_listed_by_name_after_the_home(complete_101, db):
+    from app.models import Estate, Municipality
+
+    aarhus = db.session.scalar(select(Municipality.id).where(Municipality.code == 751))
+    package = db.session.get(Package, complete_101)
+    estate_6 = estate_form(db, package, 6).estate_id
+    db.session.get(Estate, estate_6).municipality_id = aarhus
+    db.session.commit()
+    parts = submit.recipients_of(db.session.get(Package, complete_101))
+    assert [p.municipality.name for p in parts] == ["København", "Aarhus", "Roskilde"]
 
 
 def test_a_refusal_says_the_action_cannot_be_done(complete_101, db):
