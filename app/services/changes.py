@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Form, Package
-from app.questionnaires import Question
 from app.rules.enums import N_
 from app.services.reading import questionnaire_of
 
@@ -26,30 +26,6 @@ class Change:
     what: str  # the form and question, or "Vedhæftede dokumenter"
     old: str
     new: str
-
-
-def readable_answer(question: Question | None, stored: str | None) -> str:
-    """An audited answer value as the form shows it."""
-    if stored is None or stored == "":
-        return ""
-    try:
-        value = ast.literal_eval(stored)
-    except (ValueError, SyntaxError):
-        value = stored
-    values = value if isinstance(value, list) else [value]
-    shown = []
-    for item in values:
-        if isinstance(item, bool):
-            shown.append(N_("Ja") if item else N_("Nej"))
-            continue
-        text = str(item)
-        if question is not None and question.options:
-            try:
-                text = question.option_label(text)
-            except KeyError:
-                pass
-        shown.append(text)
-    return "; ".join(shown)
 
 
 def changes_since_return(package: Package, visible_forms: list[Form]) -> list[Change]:
@@ -88,19 +64,20 @@ def changes_since_return(package: Package, visible_forms: list[Form]) -> list[Ch
         form = forms.get(int(form_id)) if form_id.isdigit() else None
         if form is None:
             continue  # a form this reader does not see
-        question = None
         try:
             question = questionnaire.form(form.kind.value).question(key)
             what = f"{form.title}: {question.label}"
+            labels = {o.value: o.label for o in question.options}
         except KeyError:
             what = f"{form.title}: {key}"
+            labels = {}
         changes.append(
             Change(
                 entry.at,
                 user,
                 what,
-                readable_answer(question, entry.old_value),
-                readable_answer(question, entry.new_value),
+                value_text(entry.old_value, labels),
+                value_text(entry.new_value, labels),
             )
         )
     return changes
@@ -125,7 +102,9 @@ def question_title(field: str) -> str | None:
     return f"{form.title}: {label}"
 
 
-def _option_labels(version: str) -> dict[str, str]:
+@functools.cache
+def option_labels(version: str) -> dict[str, str]:
+    """Every option's label in a questionnaire version, by the option's stored value."""
     from app.questionnaires import load
 
     labels = {}
@@ -139,11 +118,10 @@ def _option_labels(version: str) -> dict[str, str]:
     return labels
 
 
-def value_text(stored: str | None, version: str) -> str:
-    """An audited value as people read it: option labels, Ja/Nej, lists as lists."""
-    if stored is None:
+def value_text(stored: str | None, labels: dict[str, str]) -> str:
+    """An audited answer as the form shows it: option labels, Ja/Nej, lists as lists."""
+    if stored is None or stored == "":
         return ""
-    labels = _option_labels(version)
     try:
         value = ast.literal_eval(stored)
     except (ValueError, SyntaxError):

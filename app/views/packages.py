@@ -18,7 +18,7 @@ from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
 from app.rules.enums import N_, FormStatus, PackageStatus
 from app.services.audit import ACTION_LABELS, ENTITY_LABELS
-from app.services.changes import question_title, value_text
+from app.services.changes import option_labels, question_title, value_text
 from app.services.log_export import year_log_csv
 from app.views.base import CheckedWrites, ScopedModelView
 from app.views.formatting import danish_date
@@ -76,7 +76,8 @@ def _value_label(value):
         return ""
     if value in VALUE_LABELS:
         return gettext(VALUE_LABELS[value])
-    return gettext(value_text(value, current_app.config["QUESTIONNAIRE_VERSION"]))
+    labels = option_labels(current_app.config["QUESTIONNAIRE_VERSION"])
+    return gettext(value_text(value, labels))
 
 
 def _field_label(value):
