@@ -18,6 +18,7 @@ from app.rules.enums import EstateState, Flag, FormStatus, PackageStatus
 from app.rules.flags import ACCOUNTS_NOT_FILED
 from app.security import actor_for
 from app.services import forms as service
+from app.services.reading import now
 from app.services.report import computed_parts
 from app.services.year_opening import open_year
 
@@ -91,6 +92,75 @@ def test_first_saved_answer_moves_the_package_from_ready_to_in_progress(world, d
     assert saved.form_status == FormStatus.IN_PROGRESS
     db.session.refresh(package)
     assert package.status == PackageStatus.IN_PROGRESS
+
+
+# Bilag 4: part A, and part B in three sections
+ESTATE_SECTIONS = {"conclusion", "economy", "resident_democracy", "letting"}
+
+
+def test_a_save_answers_with_the_stored_answer_and_every_sections_status(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    saved = save(db, form, "a_challenges", False)
+    stored = db.session.scalar(select(Answer).where(Answer.form_id == form.id))
+    assert (saved.key, saved.value, saved.version) == ("a_challenges", False, 1)
+    assert saved.saved_at == stored.changed_at
+    assert (saved.form_status, saved.package_status) == (
+        FormStatus.IN_PROGRESS,
+        PackageStatus.IN_PROGRESS,
+    )
+    # part A asks only whether there are challenges: "no" completes it, nothing else is begun
+    assert set(saved.sections) == ESTATE_SECTIONS
+    assert saved.sections["conclusion"] == FormStatus.DONE
+    assert saved.sections["economy"] == FormStatus.NOT_STARTED
+
+
+def test_the_statuses_a_first_save_moves_are_logged_field_by_field(world, db):
+    package = package_of(db, 101)
+    form = estate_form(db, package, 1)
+    save(db, form, "a_challenges", False)
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(("start", "form_status")))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [
+        (e.action, e.entity, e.entity_id, e.package_id, e.field, e.old_value, e.new_value)
+        for e in entries
+    ] == [
+        ("form_status", "Form", form.id, package.id, "status", "NOT_STARTED", "IN_PROGRESS"),
+        ("start", "Package", package.id, package.id, "status", "READY", "IN_PROGRESS"),
+    ]
+
+
+def test_an_empty_first_answer_saves_nothing_and_answers_with_the_untouched_form(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    before = now()
+    saved = save(db, form, "maintenance_condition_comment", "   ", version=0)
+    assert (saved.key, saved.value, saved.version) == ("maintenance_condition_comment", None, 0)
+    assert before <= saved.saved_at <= now()
+    assert (saved.form_status, saved.package_status) == (
+        FormStatus.NOT_STARTED,
+        PackageStatus.READY,
+    )
+    assert saved.sections == {}
+    assert db.session.scalar(select(Answer.id).where(Answer.form_id == form.id)) is None
+    assert package_of(db, 101).status == PackageStatus.READY
+
+
+def test_a_retried_save_answers_with_the_first_saves_result(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    first = save(db, form, "a_challenges", False, version=0, request_id="r-1")
+    again = save(db, form, "a_challenges", False, version=0, request_id="r-1")
+    assert again == first
+
+
+def test_a_too_long_text_is_refused_with_the_limit_in_its_message(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    with pytest.raises(service.Invalid) as refusal:
+        save(db, form, "maintenance_condition_comment", "x" * 4001, version=0)
+    assert refusal.value.message == "Teksten er for lang: højst %(max)s tegn."
+    assert refusal.value.params == {"max": 4000}
+    assert [v.field for v in refusal.value.violations] == ["maintenance_condition_comment"]
 
 
 def test_second_save_with_a_stale_version_is_a_conflict_and_changes_nothing(world, db):
