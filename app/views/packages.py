@@ -193,22 +193,22 @@ def parse_danish_date(text: str) -> dt.date:
 
 
 class DanishDatePickerWidget:
-    """A text field with the Danish date picker (app/static/js/datepicker-da.js)."""
+    """A text field with DKFDS's date picker (app/static/js/date-picker.js): the field holds
+    the date as yyyy-mm-dd, the picker shows and takes dd-mm-åååå. A typed value the server
+    refused is shown again as it was typed."""
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
+        stored = field.data.isoformat() if field.data and not field.raw_data else None
         params = html_params(
-            type="text",
-            value=field._value(),
-            placeholder="dd-mm-åååå",
-            autocomplete="off",
-            **kwargs,
+            type="text", value=stored or field._value(), autocomplete="off", **kwargs
         )
+        picker = {"class_": "date-picker", "data_dateformat": "DD-MM-YYYY"}
+        if stored:
+            picker["data_default_value"] = stored
         return Markup(
-            '<div class="input-group date">'
-            '<span class="input-group-addon"><i class="fa fa-calendar"></i></span>'
-            f'<input class="form-control dk_date" {params} /></div>'
+            f'<div {html_params(**picker)}><input class="form-input form-control" {params} /></div>'
         )
 
 

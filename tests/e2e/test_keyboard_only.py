@@ -215,3 +215,33 @@ def test_tjek_afsnittet_lists_what_the_section_misses(live_server, page, db):
     page.keyboard.press("Enter")  # an in-page link: the field takes the focus
     assert page.evaluate("document.activeElement.id") == "input-has_estate_board"
     assert page.locator("#q-has_estate_board").get_attribute("class").split().count("missing")
+
+
+# the colour of text in error: only a missing answer the user has been told of, or a red flag
+ERROR_RED_TEXT = """() => Array.from(document.querySelectorAll('#form-page *'))
+  .filter(el => el.offsetParent !== null && el.childNodes.length
+    && Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())
+    && getComputedStyle(el).color === 'rgb(181, 29, 9)'
+    && !el.closest('.figure-row'))
+  .map(el => el.className + ': ' + el.innerText.trim().slice(0, 40))"""
+
+
+def test_a_flagged_figure_is_told_as_information_not_as_an_error_on_the_first_arrival(
+    live_server, page, db
+):
+    from app.models import Form
+    from app.services import forms as service
+
+    form = db.session.get(Form, estate_form_id(db))
+    definition = service.definition_of(form)
+    flagged = service.flagged_items(definition, service.form_figures(form, definition))
+    assert flagged, "the demo estate has a yellow or red figure"
+    section = next(s.key for s in definition.sections if any(i.key in flagged for i in s.items))
+    login(page, live_server, "bo")
+    page.goto(f"{live_server}/form/{form.id}/{section}")
+    note = page.locator(".critical-note").first
+    assert note.is_visible()
+    assert note.evaluate("el => getComputedStyle(el).color") == "rgb(26, 26, 26)"
+    assert page.evaluate(ERROR_RED_TEXT) == []
+    assert page.locator(".form-error-message, #error-summary, [aria-invalid]").count() == 0
+    screenshot(page, "flagged-figure-first-arrival")

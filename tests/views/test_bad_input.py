@@ -500,9 +500,10 @@ def test_the_deadline_field_shows_and_picks_danish_dates(client, world, db):
     package.deadline = dt.date(2026, 12, 15)
     db.session.commit()
     page = client.get(f"/packageview/edit/{package.id}").get_data(as_text=True)
-    assert 'value="15-12-2026"' in page
-    assert "dk_date" in page
-    assert "datepicker-da.js" in page
+    # DKFDS's date picker keeps the date as yyyy-mm-dd and shows it as dd-mm-åååå
+    assert 'data-default-value="2026-12-15"' in page
+    assert 'data-dateformat="DD-MM-YYYY"' in page
+    assert "vendor/dkfds/js/dkfds.min.js" in page
 
 
 def _submit(db, package):
