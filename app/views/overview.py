@@ -14,6 +14,7 @@ from app.security import current_actor, visible
 from app.services import municipality as municipality_service
 from app.services import worklist as worklist_service
 from app.services.errors import FormError
+from app.services.guide import key_figure_guide
 from app.services.key_figures import accounts_filed
 from app.services.reading import copenhagen_today
 from app.views.dialogue import flash_refusal
@@ -108,6 +109,15 @@ class OverviewView(BaseView):
             status_choices=[(s.value, s.label) for s in PackageStatus],
             today=today,
         )
+
+    @expose("/guide")
+    @has_access
+    def guide(self):
+        """The guide's tab (user guide 5.1 b): how the dialogue runs for the user's role, and
+        the key figures with the yellow and red limits of the newest year."""
+        actor = current_actor()
+        year, figures = key_figure_guide()
+        return self.render_template("guide.html", actor=actor, year=year, figures=figures)
 
     @expose("/deadlines", methods=["POST"])
     @has_access

@@ -152,6 +152,10 @@ def _screens() -> list[Screen]:
         Screen("submit-confirmation-nord", "nord", "confirm", str(COMPLETE_ORGANISATION)),
         Screen("submit-refused-boadm", "boadm", "confirm", str(FORM_ORGANISATION)),
         Screen("worklist-filtered-kbh", "kbh", "path", "/overview/?status=SUBMITTED&sort=status"),
+        *(Screen(f"guide-{u}", u, "path", "/overview/guide") for u in ROLE_USERS.values()),
+        Screen("english-guide-kbh", "kbh-en", "path", "/overview/guide"),
+        # DKFDS's date picker with its calendar open (the same component on every date field)
+        Screen("date-picker-open-edit-kbh", "kbh", "date_picker", "package_edit"),
         Screen("published-municipalities-logged-out", None, "path", "/offentlig/"),
         Screen("published-municipality-logged-out", None, "path", "/offentlig/101/"),
     ]
@@ -390,6 +394,12 @@ def _open(screen: Screen, page, site, app) -> None:
             links = page.locator(f'a[href*="/form/{form_id}/"]:not([href$="/{first}"])')
             href = links.first.get_attribute("href").split("?")[0]
             page.goto(f"{site}{href}?from={first}")
+    elif kind == "date_picker":
+        if target == "package_edit":
+            target = f"/packageview/edit/{_package_id(app, 101)}"
+        page.goto(site + target)
+        page.locator(".date-picker__button").first.click()
+        page.locator(".date-picker__calendar").first.wait_for(state="visible")
     else:
         raise AssertionError(f"unknown screen kind {kind}")
     page.wait_for_load_state("load")
