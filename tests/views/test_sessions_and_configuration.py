@@ -234,3 +234,19 @@ def test_without_a_configured_proxy_forwarded_addresses_are_not_believed(app, wo
     # a client cannot escape the limit by inventing X-Forwarded-For headers
     assert codes == [302, 302, 429]
     dispose_engines(application)
+
+
+def _token_attempt(client, username, password="wrong"):
+    return client.post(
+        "/api/v1/security/login",
+        json={"username": username, "password": password, "provider": "db"},
+    ).status_code
+
+
+def test_a_token_login_lockout_counts_the_user_name_of_the_json_body(app, world):
+    application = _limited_app(API_TOKEN_LOGIN=True)
+    client = application.test_client()
+    assert [_token_attempt(client, "lbf") for _ in range(4)] == [401, 401, 401, 429]
+    # the same address, another user name in the JSON body: counted on its own
+    assert _token_attempt(client, "bo", password="demo") == 200
+    dispose_engines(application)

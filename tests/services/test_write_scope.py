@@ -1,0 +1,135 @@
+"""Who may create, change or move a record through the generic screens and the REST API
+(`ensure_may_write`), and which rows `visible` gives for an actor named by the caller. The
+demo world: bo acts for 101, whose home is Copenhagen (kbh) and which has an estate in
+Roskilde; 751 belongs to Aarhus."""
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AppUser, Estate, Municipality, Organisation, Statement
+from app.security import AccessRefused, actor_for, ensure_may_write, visible
+from tests.services.test_filling import package_of
+
+ELSEWHERE = "Du kan ikke oprette, ændre eller flytte denne post: du handler ikke for den."
+NOT_HOME = "Kun hjemstedskommunen kan fastsætte fristen for organisationens pakke."
+
+
+def actor(db, username):
+    return actor_for(db.session.scalar(select(AppUser).where(AppUser.username == username)))
+
+
+def organisation(db, number):
+    return db.session.scalar(select(Organisation).where(Organisation.number == number))
+
+
+def municipality(db, name):
+    return db.session.scalar(select(Municipality).where(Municipality.name == name))
+
+
+def refusal(item, who) -> str | None:
+    try:
+        ensure_may_write(item, who)
+    except AccessRefused as refused:
+        return str(refused)
+    return None
+
+
+def test_visible_gives_the_rows_of_the_actor_named_not_of_the_requests_user(world, db):
+    # no one is logged in here: the rows are those of the actor passed
+    kbh = db.session.scalars(visible(Organisation, actor(db, "kbh"))).all()
+    bo = db.session.scalars(visible(Organisation, actor(db, "bo"))).all()
+    assert [o.number for o in bo] == [101]
+    assert 101 in [o.number for o in kbh]
+    assert 751 not in [o.number for o in kbh]
+
+
+def test_an_organisation_may_write_its_own_records_and_nothing_else(world, db):
+    bo = actor(db, "bo")
+    own = db.session.scalar(
+        select(Estate).where(Estate.organisation_id == organisation(db, 101).id)
+    )
+    foreign = db.session.scalar(
+        select(Estate).where(Estate.organisation_id == organisation(db, 751).id)
+    )
+    assert refusal(own, bo) is None
+    assert refusal(organisation(db, 101), bo) is None
+    assert refusal(foreign, bo) == ELSEWHERE
+    assert refusal(organisation(db, 751), bo) == ELSEWHERE
+    # moving its own estate to another organisation is judged by where it points now
+    own.organisation_id = organisation(db, 751).id
+    assert refusal(own, bo) == ELSEWHERE
+    db.session.rollback()
+
+
+def test_only_the_home_municipality_may_set_a_packages_deadline(world, db):
+    package = package_of(db, 101)
+    assert refusal(package, actor(db, "kbh")) is None
+    assert refusal(package, actor(db, "roskilde")) == NOT_HOME
+    assert refusal(package, actor(db, "aarhus")) == NOT_HOME
+
+
+@pytest.mark.parametrize("user", ["kbh", "roskilde"])
+def test_a_municipality_may_write_no_organisation_or_estate(world, db, user):
+    assert refusal(organisation(db, 101), actor(db, user)) == ELSEWHERE
+    assert refusal(package_of(db, 101).forms[0], actor(db, user)) == ELSEWHERE
+
+
+def test_a_municipality_may_write_only_its_own_statements(world, db):
+    package = package_of(db, 101)
+    statement = Statement(
+        package_id=package.id,
+        municipality_id=municipality(db, "København").id,
+        filename="redegoerelse.pdf",
+    )
+    assert refusal(statement, actor(db, "kbh")) is None
+    assert refusal(statement, actor(db, "roskilde")) == ELSEWHERE
+
+
+def test_lbf_may_write_every_record(world, db):
+    lbf = actor(db, "lbf")
+    assert refusal(organisation(db, 751), lbf) is None
+    assert refusal(package_of(db, 101), lbf) is None
+
+
+def _figures(db, who):
+    from app.models import KeyFigureValue
+
+    return db.session.scalars(visible(KeyFigureValue, who)).all()
+
+
+def test_an_organisation_sees_only_its_own_key_figures(world, db):
+    own = organisation(db, 101).id
+    figures = _figures(db, actor(db, "bo"))
+    assert figures
+    assert {f.organisation_id for f in figures} == {own}
+
+
+def test_a_location_municipality_sees_the_figures_of_the_estates_in_it_only(world, db):
+    roskilde = municipality(db, "Roskilde").id
+    figures = _figures(db, actor(db, "roskilde"))
+    estates = {e.id: e for e in db.session.scalars(select(Estate))}
+    # 101's home is Copenhagen: Roskilde sees its estate there, not 101's own figures
+    assert figures
+    assert all(f.estate_id is not None for f in figures)
+    assert {estates[f.estate_id].municipality_id for f in figures} == {roskilde}
+
+
+def test_the_home_municipality_sees_its_organisations_figures(world, db):
+    figures = _figures(db, actor(db, "kbh"))
+    assert organisation(db, 101).id in {f.organisation_id for f in figures}
+    assert any(f.estate_id is None for f in figures)
+    assert organisation(db, 751).id not in {f.organisation_id for f in figures}
+
+
+def test_no_one_logged_in_sees_no_key_figure_and_no_user(world, db):
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+
+    public = Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+    assert _figures(db, public) == []
+    assert db.session.scalars(visible(AppUser, public)).all() == []
+
+
+def test_a_user_sees_only_their_own_user_record(world, db):
+    users = db.session.scalars(visible(AppUser, actor(db, "bo"))).all()
+    assert [u.username for u in users] == ["bo"]
