@@ -133,3 +133,56 @@ def test_no_one_logged_in_sees_no_key_figure_and_no_user(world, db):
 def test_a_user_sees_only_their_own_user_record(world, db):
     users = db.session.scalars(visible(AppUser, actor(db, "bo"))).all()
     assert [u.username for u in users] == ["bo"]
+
+
+def _statement(db, municipality_name, published=False):
+    statement = Statement(
+        package_id=package_of(db, 101).id,
+        municipality_id=municipality(db, municipality_name).id,
+        supplementary=municipality_name != "København",
+        filename="redegoerelse.pdf",
+        content=b"%PDF-1.4\n%%EOF\n",
+        published=published,
+    )
+    db.session.add(statement)
+    db.session.commit()
+    return statement.id
+
+
+def _sees(db, username, statement_id) -> bool:
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+
+    who = (
+        Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+        if username is None
+        else actor(db, username)
+    )
+    return (
+        statement_id
+        in db.session.scalars(
+            select(Statement.id).where(
+                Statement.id.in_(visible(Statement, who).with_only_columns(Statement.id))
+            )
+        ).all()
+    )
+
+
+# 101: home Copenhagen (kbh), an estate in Roskilde; nord and Aarhus have nothing to do with it
+@pytest.mark.parametrize(
+    ("writer", "published", "seen_by"),
+    [
+        # the home municipality's statement before publication: it and the organisation
+        ("København", False, {"kbh", "bo"}),
+        # a location municipality's supplement: it, the home municipality and the organisation
+        ("Roskilde", False, {"roskilde", "kbh", "bo"}),
+        # published: everyone, logged in or not
+        ("København", True, {"kbh", "roskilde", "aarhus", "bo", "nord", None}),
+    ],
+)
+def test_an_unpublished_statement_is_seen_by_its_writer_the_home_municipality_and_the_organisation(
+    world, db, writer, published, seen_by
+):
+    statement_id = _statement(db, writer, published)
+    everyone = ["kbh", "roskilde", "aarhus", "bo", "nord", None]
+    assert {u for u in everyone if _sees(db, u, statement_id)} == seen_by

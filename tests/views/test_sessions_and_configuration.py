@@ -250,3 +250,29 @@ def test_a_token_login_lockout_counts_the_user_name_of_the_json_body(app, world)
     # the same address, another user name in the JSON body: counted on its own
     assert _token_attempt(client, "bo", password="demo") == 200
     dispose_engines(application)
+
+
+def test_a_user_name_is_counted_whatever_its_case_and_spaces(app, world):
+    application = _limited_app()
+    client = application.test_client()
+    names = ["lbf", "LBF", " Lbf ", "lbF"]
+    assert [_attempt(client, name) for name in names] == [302, 302, 302, 429]
+    dispose_engines(application)
+
+
+def test_long_user_names_are_counted_by_their_first_hundred_characters(app, world):
+    application = _limited_app()
+    client = application.test_client()
+    stem = "a" * 100
+    assert [_attempt(client, stem + tail) for tail in "wxyz"] == [302, 302, 302, 429]
+    dispose_engines(application)
+
+
+def test_a_token_login_with_a_broken_json_body_is_refused_not_an_error(app, world):
+    application = _limited_app(API_TOKEN_LOGIN=True)
+    client = application.test_client()
+    response = client.post(
+        "/api/v1/security/login", data="{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    dispose_engines(application)
