@@ -1,0 +1,255 @@
+"""The register formats LBF imports, as data, and the check of a read file against its format:
+every problem at once, each with its row, column, value and reason, so that a file with any
+bad row imports nothing and the user can mend them all in one go (docs/registers.md).
+
+Values are checked as the formats say they are written: whole numbers without thousands
+separators, decimals with a decimal point, dates as yyyy-mm-dd (what Excel's "CSV UTF-8"
+export and the registers' own extracts write); a Danish decimal comma or date is named as
+such, not guessed at."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from app.rules.enums import N_
+from app.rules.register_files import RegisterTable
+from app.rules.violations import Violation
+
+# the kinds of column; "organisation" and "estate" are numbers that must be known to LBF
+TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE = (
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "year",
+    "organisation",
+    "estate",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    description: str
+    required: bool = True
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterFormat:
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...]  # the columns that name one row: a second row with them is a duplicate
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+ACCOUNTS_FILINGS = RegisterFormat(
+    key="accounts_filings",
+    label=N_("Indberetning af regnskaber"),
+    columns=(
+        Column("organisation", ORGANISATION, N_("Boligorganisationens nummer hos LBF")),
+        Column("regnskabsaar", YEAR, N_("Regnskabsåret")),
+        Column("regnskab_indberettet", DATE, N_("Dato for indberetning af regnskabet")),
+        Column(
+            "aarsberetning_indberettet",
+            DATE,
+            N_("Dato for indberetning af årsberetningen"),
+            required=False,
+        ),
+        Column(
+            "revisionsprotokol_indberettet",
+            DATE,
+            N_("Dato for indberetning af revisionsprotokollatet"),
+            required=False,
+        ),
+    ),
+    unique=("organisation", "regnskabsaar"),
+)
+
+FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS,)}
+
+
+@dataclass(frozen=True)
+class CheckedRegister:
+    rows: tuple[dict[str, object], ...]
+    problems: tuple[Violation, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _problem(code: str, message: str, row: int | None, column: str | None, value: str | None):
+    params = tuple(
+        (k, v) for k, v in (("row", row), ("column", column), ("value", value)) if v is not None
+    )
+    return Violation(code, message, column, params)
+
+
+_INTEGER = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_DANISH_DECIMAL = re.compile(r"-?\d{1,3}(\.\d{3})*,\d+|-?\d+,\d+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DANISH_DATE = re.compile(r"\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+
+
+def parse_value(kind: str, text: str) -> tuple[object, tuple[str, str] | None]:
+    """A cell's value by the kind of its column, or the code and message of why it is not
+    one. Empty text is None."""
+    if text == "":
+        return None, None
+    if kind in (INTEGER, YEAR, ORGANISATION, ESTATE):
+        if _INTEGER.fullmatch(text):
+            value = int(text)
+            if kind == YEAR and not 1900 <= value <= 2999:
+                return None, ("not_a_year", N_("Ikke et årstal."))
+            return value, None
+        if _DANISH_DECIMAL.fullmatch(text) or _DECIMAL.fullmatch(text):
+            return None, ("not_whole", N_("Skal være et helt tal."))
+        return None, ("not_a_number", N_("Tekst, hvor der skal stå et tal."))
+    if kind == DECIMAL:
+        if _DECIMAL.fullmatch(text):
+            try:
+                return Decimal(text), None
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                pass
+        if _DANISH_DECIMAL.fullmatch(text):
+            return None, (
+                "decimal_comma",
+                N_("Decimalkomma: skriv tallet med decimalpunktum (fx 95.04 for 95,04)."),
+            )
+        return None, ("not_a_number", N_("Tekst, hvor der skal stå et tal."))
+    if kind == DATE:
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text), None
+            except ValueError:
+                return None, ("no_such_date", N_("Datoen findes ikke."))
+        if _DANISH_DATE.fullmatch(text):
+            return None, (
+                "date_form",
+                N_("Datoen skal skrives som åååå-mm-dd (fx 2026-06-30)."),
+            )
+        return None, ("not_a_date", N_("Ikke en dato. Skriv den som åååå-mm-dd."))
+    return text, None
+
+
+def check_register(
+    register: RegisterFormat,
+    table: RegisterTable,
+    organisations: Mapping[int, object],
+    estates: Mapping[tuple[int, int], object] | None = None,
+) -> CheckedRegister:
+    """Every row of the table checked against the format; `organisations` and `estates` are
+    the numbers LBF knows (estates as (organisation number, estate number)). Rows are
+    numbered as in the file, the header being row 1."""
+    problems = list(table.problems)
+    if problems and not table.header:
+        return CheckedRegister((), tuple(problems))
+    header = list(table.header)
+    for name in register.names:
+        if name not in header:
+            problems.append(
+                _problem("missing_column", N_("Kolonnen %(column)s mangler."), None, name, None)
+            )
+    for name in header:
+        if name not in register.names:
+            problems.append(
+                _problem(
+                    "extra_column",
+                    N_("Kolonnen %(column)s hører ikke til formatet."),
+                    None,
+                    name or "?",
+                    None,
+                )
+            )
+    if not table.rows:
+        problems.append(
+            _problem("no_rows", N_("Filen har ingen rækker under overskriften."), None, None, None)
+        )
+    if problems:
+        return CheckedRegister((), tuple(problems))
+
+    position = {name: header.index(name) for name in register.names}
+    seen: dict[tuple, int] = {}
+    rows = []
+    for index, cells in enumerate(table.rows, start=2):
+        if len(cells) > len(header):
+            problems.append(
+                _problem(
+                    "extra_values",
+                    N_("Rækken har flere værdier end der er kolonner."),
+                    index,
+                    None,
+                    None,
+                )
+            )
+            continue
+        row: dict[str, object] = {}
+        for column in register.columns:
+            i = position[column.name]
+            text = cells[i] if i < len(cells) else ""
+            value, refusal = parse_value(column.kind, text)
+            if refusal is not None:
+                problems.append(_problem(*refusal, index, column.name, text))
+                continue
+            if value is None and column.required:
+                problems.append(
+                    _problem("missing_value", N_("Værdien mangler."), index, column.name, None)
+                )
+                continue
+            row[column.name] = value
+        problems.extend(_unknown_numbers(register, row, index, organisations, estates))
+        key = tuple(row.get(name) for name in register.unique)
+        if None not in key:
+            if key in seen:
+                problems.append(
+                    Violation(
+                        "duplicate_row",
+                        N_("Rækken gentager række %(first)s."),
+                        None,
+                        (("row", index), ("first", seen[key])),
+                    )
+                )
+            else:
+                seen[key] = index
+        rows.append(row)
+    if problems:
+        return CheckedRegister((), tuple(problems))
+    return CheckedRegister(tuple(rows), ())
+
+
+def _unknown_numbers(register, row, index, organisations, estates):
+    for column in register.columns:
+        value = row.get(column.name)
+        if value is None:
+            continue
+        if column.kind == ORGANISATION and value not in organisations:
+            yield _problem(
+                "unknown_organisation",
+                N_("Boligorganisation nr. %(value)s findes ikke hos Landsbyggefonden."),
+                index,
+                column.name,
+                str(value),
+            )
+        if column.kind == ESTATE:
+            organisation = next(
+                (row.get(c.name) for c in register.columns if c.kind == ORGANISATION), None
+            )
+            if estates is None or (organisation, value) not in estates:
+                yield _problem(
+                    "unknown_estate",
+                    N_("Afdeling nr. %(value)s findes ikke under boligorganisationen."),
+                    index,
+                    column.name,
+                    str(value),
+                )
