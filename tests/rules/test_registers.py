@@ -21,7 +21,7 @@ from app.rules.registers import (
 )
 
 KNOWN = {101: "Boligselskabet Hovedstaden", 462: "Boligforeningen Lillebo"}
-HEADER = "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;revisionsprotokol_indberettet"
+HEADER = ";".join(c.name for c in ACCOUNTS_FILINGS.columns)
 
 # a small format with a decimal and an estate column, for the cases the filings do not have
 VACANCY = RegisterFormat(
