@@ -87,8 +87,44 @@ def demo_answers_command(year: int) -> None:
     click.echo(f"Demosvar for {year}: {saved} svar gemt.")
 
 
+@click.command("import-register")
+@click.argument("register")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_register_command(register: str, path: str) -> None:
+    """Import the register file PATH in the format REGISTER (docs/registers.md)."""
+    from pathlib import Path
+
+    from flask_babel import gettext
+
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+    from app.services.errors import FormError
+    from app.services.registers import problems_of, queue_import, run_import
+
+    lbf = Actor(user_id=None, roles=frozenset({Role.LBF}))
+    try:
+        entry = queue_import(register, Path(path).name, Path(path).read_bytes(), lbf)
+    except FormError as error:
+        raise click.ClickException(gettext(error.message, **error.params)) from error
+    entry = run_import(entry.id)
+    click.echo(f"{entry.filename}: {gettext(entry.status.label)}")
+    for problem in problems_of(entry):
+        params = problem["params"]
+        where = ", ".join(
+            f"{label} {params[key]}"
+            for key, label in (("row", "række"), ("column", "kolonne"))
+            if key in params
+        )
+        click.echo(f"  {where}: {gettext(problem['message'], **params)}")
+    if entry.status.value in ("REFUSED", "FAILED"):
+        raise SystemExit(1)
+    click.echo(f"  {entry.row_count} rækker, {entry.changed} ændringer.")
+
+
 def register(app) -> None:
     for command in (
+        import_register_command,
         open_year_command,
         init_security_command,
         load_masterdata_command,

@@ -31,6 +31,7 @@ from app.rules.enums import (
     EstateState,
     FormKind,
     FormStatus,
+    ImportStatus,
     OrganisationKind,
     PackageStatus,
 )
@@ -438,6 +439,8 @@ class AccountsFiling(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     accounting_year: Mapped[int] = mapped_column(Integer)
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    annual_report_filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    auditors_report_filed_on: Mapped[dt.date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -650,3 +653,28 @@ User.__table__.append_constraint(
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise ValueError("audit entries are append-only")
+
+
+class RegisterImport(Model):
+    """One register file LBF uploaded, and what became of it: checked as a whole, then
+    imported in one transaction or refused with every problem (`problems`, JSON)."""
+
+    __tablename__ = "register_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[ImportStatus] = mapped_column(
+        _enum(ImportStatus, "import_status"), default=ImportStatus.QUEUED
+    )
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    changed: Mapped[int | None] = mapped_column(Integer)
+    problems: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    created_by: Mapped[AppUser | None] = relationship()

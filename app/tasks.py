@@ -85,3 +85,11 @@ def send_reminders() -> int:
     from app.services.reminders import send_reminders as send
 
     return send(copenhagen_today())
+
+
+@celery.task(name="styringsdialog.import_register")
+def import_register(import_id: int) -> str:
+    """Check and import one uploaded register file (a second run finds it finished)."""
+    from app.services.registers import run_import
+
+    return run_import(import_id).status.value

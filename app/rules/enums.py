@@ -157,3 +157,30 @@ class Role(LabelledEnum):
             cls.MUNICIPALITY: N_("Kommune"),
             cls.PUBLIC: N_("Offentlig adgang"),
         }
+
+
+class ImportStatus(LabelledEnum):
+    """A register import's course: queued, running, then imported, unchanged (the same values
+    again) or refused (the file had problems: nothing was imported)."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    IMPORTED = "IMPORTED"
+    UNCHANGED = "UNCHANGED"
+    REFUSED = "REFUSED"
+    FAILED = "FAILED"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.QUEUED: N_("I kø"),
+            cls.RUNNING: N_("Indlæses"),
+            cls.IMPORTED: N_("Indlæst"),
+            cls.UNCHANGED: N_("Indlæst, uden ændringer"),
+            cls.REFUSED: N_("Afvist: intet er indlæst"),
+            cls.FAILED: N_("Fejlet: intet er indlæst"),
+        }
+
+    @property
+    def is_finished(self) -> bool:
+        return self not in (ImportStatus.QUEUED, ImportStatus.RUNNING)

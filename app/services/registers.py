@@ -1,0 +1,169 @@
+"""Importing a register file (user guide 1; docs/registers.md): LBF uploads it, a job checks
+it as a whole and either imports it in one transaction or refuses it with every problem.
+
+- A file with any problem imports nothing.
+- The same file again changes nothing (the import ends "unchanged").
+- A corrected file replaces the earlier values of that register and year: rows it no longer
+  holds are removed, changed ones updated, each change audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AccountsFiling, Organisation, RegisterImport
+from app.rules.access import Actor
+from app.rules.enums import N_, ImportStatus
+from app.rules.register_files import read_register_file
+from app.rules.registers import ACCOUNTS_FILINGS, FORMATS, check_register
+from app.services import audit
+from app.services.errors import FormError, NotFound
+from app.services.reading import now
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class ImportRefused(FormError):
+    status = 400
+
+
+def queue_import(register: str, filename: str, content: bytes, actor: Actor) -> RegisterImport:
+    """Record an uploaded file for its job; only LBF imports registers."""
+    if not actor.is_lbf:
+        raise NotFound(N_("Siden findes ikke."))
+    if register not in FORMATS:
+        raise ImportRefused(N_("Vælg et register."))
+    if not content:
+        raise ImportRefused(N_("Filen er tom."))
+    if len(content) > MAX_BYTES:
+        raise ImportRefused(N_("Filen er for stor: højst %(mb)s MB."), mb=MAX_BYTES // 2**20)
+    entry = RegisterImport(
+        register=register,
+        filename=(filename or "register")[-255:],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=ImportStatus.QUEUED,
+        created_by_id=actor.user_id,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
+    """Check and import one queued file; its status, progress and report are committed as it
+    goes, so its page can follow it."""
+    entry = db.session.get(RegisterImport, import_id)
+    if entry is None or entry.status.is_finished:
+        return entry
+    _step(entry, ImportStatus.RUNNING, 10)
+    register = FORMATS[entry.register]
+    organisations = {
+        number: organisation_id
+        for number, organisation_id in db.session.execute(
+            select(Organisation.number, Organisation.id)
+        )
+    }
+    table = read_register_file(entry.filename, entry.content)
+    checked = check_register(register, table, organisations)
+    entry.row_count = len(table.rows)
+    if not checked.ok:
+        entry.problems = json.dumps(
+            [
+                {"code": p.code, "message": p.message, "params": p.params_dict()}
+                for p in checked.problems
+            ],
+            ensure_ascii=False,
+        )
+        return _finish(entry, ImportStatus.REFUSED)
+    _step(entry, ImportStatus.RUNNING, 50)
+    try:
+        changed = APPLY[register.key](checked.rows, organisations, user_id or entry.created_by_id)
+    except Exception:
+        db.session.rollback()
+        entry = db.session.get(RegisterImport, import_id)
+        _finish(entry, ImportStatus.FAILED)
+        raise
+    entry.changed = changed
+    return _finish(entry, ImportStatus.IMPORTED if changed else ImportStatus.UNCHANGED)
+
+
+def _step(entry: RegisterImport, status: ImportStatus, progress: int) -> None:
+    entry.status = status
+    entry.progress = progress
+    db.session.commit()
+
+
+def _finish(entry: RegisterImport, status: ImportStatus) -> RegisterImport:
+    entry.status = status
+    entry.progress = 100
+    entry.finished_at = now()
+    db.session.commit()
+    return entry
+
+
+def problems_of(entry: RegisterImport) -> list[dict]:
+    return json.loads(entry.problems) if entry.problems else []
+
+
+# --- applying a checked file, one function per register ----------------------------------
+
+
+def _apply_accounts_filings(rows, organisations: dict[int, int], user_id: int | None) -> int:
+    """The file's filings replace those of its accounting years."""
+    wanted = {
+        (organisations[row["organisation"]], row["regnskabsaar"]): (
+            dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
+            row["aarsberetning_indberettet"],
+            row["revisionsprotokol_indberettet"],
+        )
+        for row in rows
+    }
+    years = {year for _, year in wanted}
+    stored = {
+        (f.organisation_id, f.accounting_year): f
+        for f in db.session.scalars(
+            select(AccountsFiling).where(AccountsFiling.accounting_year.in_(years))
+        )
+    }
+    changed = 0
+    for key, filing in stored.items():
+        if key not in wanted:
+            _audit_filing(filing, "register_delete", "filed_at", filing.filed_at, None, user_id)
+            db.session.delete(filing)
+            changed += 1
+    for key, values in wanted.items():
+        filing = stored.get(key)
+        if filing is None:
+            filing = AccountsFiling(organisation_id=key[0], accounting_year=key[1])
+            db.session.add(filing)
+            db.session.flush()
+        fields = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
+        for name, value in zip(fields, values, strict=True):
+            old = getattr(filing, name)
+            if old != value:
+                setattr(filing, name, value)
+                _audit_filing(filing, "register_import", name, old, value, user_id)
+                changed += 1
+    return changed
+
+
+def _audit_filing(filing, action, field, old, new, user_id) -> None:
+    audit.record(
+        action,
+        "AccountsFiling",
+        filing.id,
+        field=f"{filing.accounting_year}:{filing.organisation_id}:{field}",
+        old=old,
+        new=new,
+        user_id=user_id,
+    )
+
+
+APPLY: dict[str, Callable] = {ACCOUNTS_FILINGS.key: _apply_accounts_filings}

@@ -1,0 +1,56 @@
+"""register imports, and the annual and auditor's reports of a filing
+
+Revision ID: b8d4e2f6a1c3
+Revises: a7c3e1d2f4b5
+Create Date: 2026-11-23 17:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b8d4e2f6a1c3"
+down_revision = "a7c3e1d2f4b5"
+branch_labels = None
+depends_on = None
+
+STATUSES = ("QUEUED", "RUNNING", "IMPORTED", "UNCHANGED", "REFUSED", "FAILED")
+
+
+def upgrade():
+    with op.batch_alter_table("accounts_filing") as batch_op:
+        batch_op.add_column(sa.Column("annual_report_filed_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("auditors_report_filed_on", sa.Date(), nullable=True))
+    op.create_table(
+        "register_import",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("register", sa.String(length=40), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                *STATUSES,
+                name="import_status",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("progress", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("row_count", sa.Integer(), nullable=True),
+        sa.Column("changed", sa.Integer(), nullable=True),
+        sa.Column("problems", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("ab_user.id"), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+    )
+
+
+def downgrade():
+    op.drop_table("register_import")
+    with op.batch_alter_table("accounts_filing") as batch_op:
+        batch_op.drop_column("auditors_report_filed_on")
+        batch_op.drop_column("annual_report_filed_on")

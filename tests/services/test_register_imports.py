@@ -1,0 +1,109 @@
+"""Importing the accounts filings register: a good file imports, the same file again changes
+nothing, a corrected file replaces that year's filings (audited), a bad file imports nothing
+and keeps every problem; only LBF imports."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AccountsFiling, AuditEntry, Organisation
+from app.rules.access import Actor
+from app.rules.enums import ImportStatus, Role
+from app.services.errors import NotFound
+from app.services.registers import problems_of, queue_import, run_import
+from tests.services.test_write_scope import actor
+
+LBF = Actor(user_id=None, roles=frozenset({Role.LBF}))
+HEADER = (
+    "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;"
+    "revisionsprotokol_indberettet\n"
+)
+# a year the demo world has no filings for, so every stored row is the file's
+YEAR = 2030
+
+
+def run(text: str, filename="regnskaber.csv"):
+    return run_import(queue_import("accounts_filings", filename, text.encode(), LBF).id)
+
+
+def filings(db) -> dict[int, tuple]:
+    numbers = dict(db.session.execute(select(Organisation.id, Organisation.number)).all())
+    db.session.expire_all()
+    return {
+        numbers[f.organisation_id]: (f.filed_at.date(), f.annual_report_filed_on)
+        for f in db.session.scalars(
+            select(AccountsFiling).where(AccountsFiling.accounting_year == YEAR)
+        )
+    }
+
+
+def test_a_good_file_is_imported_and_the_same_file_again_changes_nothing(world, db):
+    text = HEADER + f"101;{YEAR};2031-05-31;2031-06-01;\n462;{YEAR};2031-06-02;;\n"
+    first = run(text)
+    assert (first.status, first.row_count, first.progress) == (ImportStatus.IMPORTED, 2, 100)
+    assert filings(db) == {
+        101: (dt.date(2031, 5, 31), dt.date(2031, 6, 1)),
+        462: (dt.date(2031, 6, 2), None),
+    }
+    logged = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()))
+    again = run(text)
+    assert (again.status, again.changed) == (ImportStatus.UNCHANGED, 0)
+    assert db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc())) == logged
+
+
+def test_a_corrected_file_replaces_the_years_filings_and_each_change_is_logged(world, db):
+    run(HEADER + f"101;{YEAR};2031-05-31;;\n462;{YEAR};2031-06-02;;\n")
+    corrected = run(HEADER + f"101;{YEAR};2031-05-30;;\n")
+    assert corrected.status == ImportStatus.IMPORTED
+    # 101's date moved a day; 462 is no longer in the register: its filing goes
+    assert filings(db) == {101: (dt.date(2031, 5, 30), None)}
+    assert corrected.changed == 2
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "AccountsFiling").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.action, e.old_value, e.new_value) for e in entries[-2:]] == [
+        ("register_delete", "2031-06-02 00:00:00", None),
+        ("register_import", "2031-05-31 00:00:00", "2031-05-30 00:00:00"),
+    ]
+
+
+def test_a_file_with_one_bad_row_imports_nothing_and_keeps_every_problem(world, db):
+    run(HEADER + f"101;{YEAR};2031-05-31;;\n")
+    refused = run(
+        HEADER + f"462;{YEAR};2031-06-02;;\n999;{YEAR};2031-06-03;;\n101;{YEAR};31-05-2031;;\n"
+    )
+    assert refused.status == ImportStatus.REFUSED
+    assert [(p["code"], p["params"]["row"]) for p in problems_of(refused)] == [
+        ("unknown_organisation", 3),
+        ("date_form", 4),
+    ]
+    assert filings(db) == {101: (dt.date(2031, 5, 31), None)}
+
+
+@pytest.mark.parametrize("user", ["bo", "kbh"])
+def test_only_lbf_imports_registers(world, db, user):
+    with pytest.raises(NotFound):
+        queue_import("accounts_filings", "f.csv", HEADER.encode(), actor(db, user))
+
+
+def test_an_unknown_register_or_an_empty_file_is_refused_before_it_is_queued(world, db):
+    from app.services.registers import ImportRefused
+
+    with pytest.raises(ImportRefused):
+        queue_import("no_such_register", "f.csv", b"x", LBF)
+    with pytest.raises(ImportRefused):
+        queue_import("accounts_filings", "f.csv", b"", LBF)
+
+
+def test_the_command_line_import_reports_each_problem_in_danish(world, db, app, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(HEADER + f"101;{YEAR};2031-05-31;;\n", encoding="utf-8")
+    bad.write_text(HEADER + f"101;{YEAR};95,5;;\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    imported = runner.invoke(args=["import-register", "accounts_filings", str(good)])
+    assert imported.exit_code == 0
+    assert "good.csv: Indlæst" in imported.output
+    refused = runner.invoke(args=["import-register", "accounts_filings", str(bad)])
+    assert refused.exit_code == 1
+    assert "række 2, kolonne regnskab_indberettet: Ikke en dato" in refused.output
