@@ -30,6 +30,16 @@ TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE = (
     "estate",
 )
 
+KIND_LABELS = {
+    TEXT: N_("tekst"),
+    INTEGER: N_("helt tal"),
+    DECIMAL: N_("decimaltal med punktum"),
+    DATE: N_("dato, åååå-mm-dd"),
+    YEAR: N_("årstal"),
+    ORGANISATION: N_("organisationsnummer"),
+    ESTATE: N_("afdelingsnummer"),
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -38,6 +48,10 @@ class Column:
     description: str
     required: bool = True
     unit: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
 
 
 @dataclass(frozen=True)

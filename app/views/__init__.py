@@ -15,6 +15,7 @@ def register(appbuilder) -> None:
     from app.views.overview import OverviewView
     from app.views.packages import AuditEntryView, FormView, PackageView
     from app.views.public import AboutView, AccessibilityView, PublishedView
+    from app.views.registers import RegisterView
     from app.views.years import YearView
 
     appbuilder.add_view(OverviewView, "Oversigt", label=_l("Oversigt"), icon="fa-home")
@@ -68,6 +69,13 @@ def register(appbuilder) -> None:
         "Tærskler",
         label=_l("Tærskler for kritiske værdier"),
         icon="fa-exclamation-triangle",
+        category="Administration",
+    )
+    appbuilder.add_view(
+        RegisterView,
+        "Registre",
+        label=_l("Registre"),
+        icon="fa-upload",
         category="Administration",
     )
     # public pages reached from the footer and the front page, not from the menu

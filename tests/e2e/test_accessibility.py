@@ -154,6 +154,9 @@ def _screens() -> list[Screen]:
         Screen("worklist-filtered-kbh", "kbh", "path", "/overview/?status=SUBMITTED&sort=status"),
         *(Screen(f"guide-{u}", u, "path", "/overview/guide") for u in ROLE_USERS.values()),
         Screen("english-guide-kbh", "kbh-en", "path", "/overview/guide"),
+        # LBF's register imports: the upload screen and a refused file's report
+        Screen("registers-lbf", "lbf", "path", "/registers/"),
+        Screen("register-refused-lbf", "lbf", "register_refused", "/registers/"),
         # DKFDS's date picker with its calendar open (the same component on every date field)
         Screen("date-picker-open-edit-kbh", "kbh", "date_picker", "package_edit"),
         Screen("published-municipalities-logged-out", None, "path", "/offentlig/"),
@@ -394,6 +397,24 @@ def _open(screen: Screen, page, site, app) -> None:
             links = page.locator(f'a[href*="/form/{form_id}/"]:not([href$="/{first}"])')
             href = links.first.get_attribute("href").split("?")[0]
             page.goto(f"{site}{href}?from={first}")
+    elif kind == "register_refused":
+        page.goto(site + target)
+        header = "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;"
+        page.set_input_files(
+            "#register-file",
+            files=[
+                {
+                    "name": "regnskaber.csv",
+                    "mimeType": "text/csv",
+                    "buffer": (
+                        header + "revisionsprotokol_indberettet\n999;2030;95,5;;\n"
+                    ).encode(),
+                }
+            ],
+        )
+        with page.expect_navigation():
+            page.click("#register-upload button[type=submit]")
+        page.locator("#import-problems").wait_for()
     elif kind == "date_picker":
         if target == "package_edit":
             target = f"/packageview/edit/{_package_id(app, 101)}"

@@ -20,6 +20,7 @@ MENUS = {
             "Log",
             "Benchmarks",
             "Tærskler for kritiske værdier",
+            "Registre",
             "Roller",
         ],
     },

@@ -38,6 +38,7 @@ from app.models import (
     Organisation,
     Package,
     Region,
+    RegisterImport,
     Statement,
 )
 from app.questionnaires import load as load_questionnaire
@@ -297,6 +298,7 @@ def _model_for(param, view):
             AuditEntry,
             Attachment,
             Statement,
+            RegisterImport,
         ):
             if model.__tablename__ == table:
                 return model
