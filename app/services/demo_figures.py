@@ -1,6 +1,8 @@
-"""Plausible register data for the demo worlds, until the register imports exist: key figure
-values and benchmarks, accounts filings, complaints board cases, letting tools, efficiency
-and employment, for a run of dialogue years."""
+"""Plausible register data for the demo worlds: key figure values and benchmarks, accounts
+filings, complaints board cases, letting tools, efficiency and employment, for a run of
+dialogue years. The accounts filings go through the register import as a file in its
+documented format (docs/registers.md); the other registers are written directly until their
+imports exist."""
 
 import random
 
@@ -8,7 +10,6 @@ from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models import (
-    AccountsFiling,
     Benchmark,
     ComplaintCaseCount,
     Estate,
@@ -95,7 +96,7 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         base = {key: _draw(rng, *spec) for key, spec in figures.items()}
         for year in years:
             if not (year == newest and number in unfiled):
-                filings.append({"organisation_id": org_id, "accounting_year": year - 1})
+                filings.append(f"{number};{year - 1};{year}-05-31;;")
             for key, value in base.items():
                 rows.append(_value(year, key, org_id, None, value * rng.uniform(0.95, 1.05)))
             if kind == OrganisationKind.HOUSING:
@@ -159,7 +160,6 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
     for table, batch in (
         (KeyFigureValue, rows),
         (Benchmark, benchmarks),
-        (AccountsFiling, filings),
         (ComplaintCaseCount, complaints),
         (LettingToolUse, tools),
         (MunicipalityFigure, municipal),
@@ -167,7 +167,25 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         for start in range(0, len(batch), 5000):
             db.session.execute(insert(table), batch[start : start + 5000])
     db.session.commit()
+    _import_filings(filings)
     return len(rows)
+
+
+def _import_filings(lines: list[str]) -> None:
+    """The filings go in as LBF's register file would, through the same import."""
+    from app.rules.access import Actor
+    from app.rules.enums import ImportStatus, Role
+    from app.rules.registers import ACCOUNTS_FILINGS
+    from app.services.registers import problems_of, queue_import, run_import
+
+    if not lines:
+        return
+    header = ";".join(c.name for c in ACCOUNTS_FILINGS.columns)
+    content = "\n".join([header, *lines]).encode("utf-8")
+    lbf = Actor(user_id=None, roles=frozenset({Role.LBF}))
+    entry = run_import(queue_import(ACCOUNTS_FILINGS.key, "demo-regnskaber.csv", content, lbf).id)
+    if entry.status not in (ImportStatus.IMPORTED, ImportStatus.UNCHANGED):
+        raise RuntimeError(f"the demo's accounts filings were refused: {problems_of(entry)}")
 
 
 def _value(year, key, organisation_id, estate_id, value):
