@@ -418,7 +418,8 @@ class ComplaintCaseCount(Model):
 
 
 class LettingToolUse(Model):
-    """A letting tool (waiting list, flexible, ...) used for an estate's family dwellings."""
+    """A letting tool (waiting list, flexible, ...) used for an estate's family dwellings, and
+    how many of them were let by it in the year (the lettings register)."""
 
     __tablename__ = "letting_tool_use"
 
@@ -426,6 +427,7 @@ class LettingToolUse(Model):
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     tool: Mapped[str] = mapped_column(String(40))
+    lettings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (UniqueConstraint("estate_id", "year", "tool", name="uq_letting_tool_use"),)
 

@@ -4,7 +4,6 @@ They are never typed: answers to the estate forms' part A, critical key figures,
 letting tools and family dwellings flow into the report from here.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from statistics import mean
@@ -74,6 +73,8 @@ class EstateFacts:
     employment_rate: float | None = None
     municipality_employment_rate: float | None = None
     letting_tools: tuple[LettingTool, ...] = ()
+    # lettings of family dwellings in the year, per tool (the lettings register)
+    lettings: Mapping[LettingTool, int] = field(default_factory=dict)
 
 
 def _by_number(estates: Iterable[EstateFacts]) -> list[EstateFacts]:
@@ -199,15 +200,17 @@ def efficiency_table(
 def letting_tools_by_municipality(
     estates: Iterable[EstateFacts],
 ) -> dict[str, dict[LettingTool, int]]:
-    """Family dwellings per municipality and letting tool (an estate's dwellings count under
-    every tool the estate uses)."""
-    table: dict[str, dict[LettingTool, int]] = defaultdict(lambda: dict.fromkeys(LettingTool, 0))
+    """How the family dwellings were let, per municipality: the year's lettings per tool from
+    the lettings register, summed over the estates in operation with family dwellings. A
+    municipality whose estates have no lettings that year is shown with zeros, not left
+    out."""
+    table: dict[str, dict[LettingTool, int]] = {}
     for e in _by_number(estates):
         if e.family_dwellings <= 0 or not e.in_operation:
             continue
-        row = table[e.municipality]
-        for tool in e.letting_tools:
-            row[tool] += e.family_dwellings
+        row = table.setdefault(e.municipality, dict.fromkeys(LettingTool, 0))
+        for tool, count in e.lettings.items():
+            row[tool] += count
     return dict(sorted(table.items()))
 
 

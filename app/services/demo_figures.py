@@ -135,7 +135,16 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
                     )
                 )
             if present["family"]:
-                tools.extend({"estate_id": estate.id, "year": year, "tool": t.value} for t in used)
+                tools.extend(
+                    {
+                        "estate_id": estate.id,
+                        "year": year,
+                        "tool": t.value,
+                        # about a tenth of the family dwellings are let again each year
+                        "lettings": rng.randint(0, max(1, estate.family_dwellings // 10)),
+                    }
+                    for t in used
+                )
     benchmarks = []
     for year in years:
         for key, (benchmark, _low, _high) in {**ORGANISATION_FIGURES, **ESTATE_FIGURES}.items():

@@ -166,14 +166,16 @@ def _estate_facts(package, with_flags: bool) -> list[rules.EstateFacts]:
     efficiency = _estate_values(package.organisation_id, package.year, "efficiency")
     employment = _estate_values(package.organisation_id, package.year, "employment_rate")
     tools = defaultdict(set)
-    for estate_id, tool in db.session.execute(
-        select(LettingToolUse.estate_id, LettingToolUse.tool)
+    lettings = defaultdict(dict)
+    for estate_id, tool, count in db.session.execute(
+        select(LettingToolUse.estate_id, LettingToolUse.tool, LettingToolUse.lettings)
         .join(Estate, Estate.id == LettingToolUse.estate_id)
         .where(
             Estate.organisation_id == package.organisation_id, LettingToolUse.year == package.year
         )
     ):
         tools[estate_id].add(rules.LettingTool(tool))
+        lettings[estate_id][rules.LettingTool(tool)] = count
     municipal_employment = {
         municipality_id: float(value)
         for municipality_id, value in db.session.execute(
@@ -199,6 +201,7 @@ def _estate_facts(package, with_flags: bool) -> list[rules.EstateFacts]:
             employment_rate=employment.get(e.id),
             municipality_employment_rate=municipal_employment.get(e.municipality_id),
             letting_tools=tuple(sorted(tools[e.id], key=order.index)),
+            lettings=lettings[e.id],
         )
         for e in estates
     ]

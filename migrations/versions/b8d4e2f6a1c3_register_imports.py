@@ -1,4 +1,4 @@
-"""register imports, and the annual and auditor's reports of a filing
+"""register imports, the annual and auditor's reports of a filing, lettings per tool
 
 Revision ID: b8d4e2f6a1c3
 Revises: a7c3e1d2f4b5
@@ -21,6 +21,10 @@ def upgrade():
     with op.batch_alter_table("accounts_filing") as batch_op:
         batch_op.add_column(sa.Column("annual_report_filed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("auditors_report_filed_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("letting_tool_use") as batch_op:
+        batch_op.add_column(
+            sa.Column("lettings", sa.Integer(), server_default="0", nullable=False)
+        )
     op.create_table(
         "register_import",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -51,6 +55,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table("register_import")
+    with op.batch_alter_table("letting_tool_use") as batch_op:
+        batch_op.drop_column("lettings")
     with op.batch_alter_table("accounts_filing") as batch_op:
         batch_op.drop_column("auditors_report_filed_on")
         batch_op.drop_column("annual_report_filed_on")

@@ -302,58 +302,57 @@ def test_efficiency_table_organisation_average_skips_missing_values():
 # --- letting_tools_by_municipality ----------------------------------------------------------------
 
 
-def test_family_dwellings_count_under_every_tool_the_estate_uses():
-    estate = facts(
-        1,
-        family_dwellings=40,
-        letting_tools=(LettingTool.WAITING_LIST, LettingTool.FLEXIBLE),
-    )
-    assert letting_tools_by_municipality([estate]) == {
-        "Aarhus": zeros(waiting_list=40, flexible=40)
+def test_the_years_lettings_are_summed_per_municipality_and_tool():
+    W, F, C = LettingTool.WAITING_LIST, LettingTool.FLEXIBLE, LettingTool.COMBINED
+    estates = [
+        facts(1, "Aarhus", family_dwellings=40, lettings={W: 6, F: 2}),
+        facts(2, "Aarhus", family_dwellings=10, lettings={W: 1}),
+        facts(3, "Odense", family_dwellings=7, lettings={C: 3}),
+    ]
+    # Aarhus: 6 + 1 by waiting list, 2 flexible; Odense: 3 combined. The dwellings themselves
+    # (40, 10, 7) are not lettings and count nowhere.
+    assert letting_tools_by_municipality(estates) == {
+        "Aarhus": zeros(waiting_list=7, flexible=2),
+        "Odense": zeros(combined=3),
     }
 
 
-def test_letting_tools_are_summed_per_municipality():
+def test_a_municipality_without_lettings_data_is_shown_with_zeros():
     estates = [
-        facts(1, "Aarhus", family_dwellings=40, letting_tools=(LettingTool.WAITING_LIST,)),
-        facts(2, "Aarhus", family_dwellings=10, letting_tools=(LettingTool.WAITING_LIST,)),
-        facts(3, "Aarhus", family_dwellings=5, letting_tools=(LettingTool.COMBINED,)),
-        facts(4, "Odense", family_dwellings=7, letting_tools=(LettingTool.MUNICIPAL_REFERRAL,)),
+        facts(1, "Aarhus", family_dwellings=40, lettings={LettingTool.WAITING_LIST: 5}),
+        facts(2, "Vejle", family_dwellings=12),
     ]
     assert letting_tools_by_municipality(estates) == {
-        "Aarhus": zeros(waiting_list=50, combined=5),
-        "Odense": zeros(municipal_referral=7),
+        "Aarhus": zeros(waiting_list=5),
+        "Vejle": zeros(),
     }
 
 
 def test_letting_tools_leave_out_estates_without_family_dwellings_or_not_in_operation():
-    tools = (LettingTool.ADVERTISING,)
+    lettings = {LettingTool.ADVERTISING: 2}
     estates = [
-        facts(1, "Aarhus", family_dwellings=0, letting_tools=tools),
-        facts(2, "Odense", family_dwellings=30, letting_tools=tools, in_operation=False),
-        facts(3, "Vejle", family_dwellings=12, letting_tools=tools),
+        facts(1, "Aarhus", family_dwellings=0, lettings=lettings),
+        facts(2, "Odense", family_dwellings=30, lettings=lettings, in_operation=False),
+        facts(3, "Vejle", family_dwellings=12, lettings=lettings),
     ]
-    assert letting_tools_by_municipality(estates) == {"Vejle": zeros(advertising=12)}
+    assert letting_tools_by_municipality(estates) == {"Vejle": zeros(advertising=2)}
 
 
 def test_letting_tools_municipalities_are_sorted():
-    tools = (LettingTool.WAITING_LIST,)
     estates = [
-        facts(1, "Vejle", family_dwellings=1, letting_tools=tools),
-        facts(2, "Aalborg", family_dwellings=1, letting_tools=tools),
-        facts(3, "Odense", family_dwellings=1, letting_tools=tools),
+        facts(n, m, family_dwellings=1) for n, m in [(1, "Vejle"), (2, "Aalborg"), (3, "Odense")]
     ]
     assert list(letting_tools_by_municipality(estates)) == ["Aalborg", "Odense", "Vejle"]
 
 
 def test_letting_tools_rows_are_independent_per_municipality():
     estates = [
-        facts(1, "Aarhus", family_dwellings=3, letting_tools=(LettingTool.FLEXIBLE,)),
-        facts(2, "Odense", family_dwellings=4, letting_tools=(LettingTool.WAITING_LIST,)),
+        facts(1, "Aarhus", family_dwellings=3, lettings={LettingTool.FLEXIBLE: 1}),
+        facts(2, "Odense", family_dwellings=4, lettings={LettingTool.WAITING_LIST: 2}),
     ]
     table = letting_tools_by_municipality(estates)
-    assert table["Aarhus"] == zeros(flexible=3)
-    assert table["Odense"] == zeros(waiting_list=4)
+    assert table["Aarhus"] == zeros(flexible=1)
+    assert table["Odense"] == zeros(waiting_list=2)
     assert table["Aarhus"] is not table["Odense"]
 
 

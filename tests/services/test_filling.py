@@ -414,6 +414,47 @@ def test_letting_tools_and_family_dwellings_fill_themselves_per_municipality(wor
     assert all(row.municipality_employment_rate is not None for row in family)
 
 
+def test_the_letting_tools_table_sums_the_lettings_register_per_municipality(world, db):
+    from sqlalchemy import delete
+
+    from app.models import LettingToolUse
+    from app.rules.report import LettingTool
+
+    package = package_of(db, 101)
+    estates = {
+        e.number: e
+        for e in db.session.scalars(
+            select(Estate).where(Estate.organisation_id == package.organisation_id)
+        )
+    }
+    one, two = estates[1], estates[2]
+    db.session.execute(
+        delete(LettingToolUse).where(LettingToolUse.estate_id.in_([e.id for e in estates.values()]))
+    )
+    for estate, tool, lettings in [
+        (one, "waiting_list", 4),
+        (one, "flexible", 1),
+        (two, "waiting_list", 2),
+    ]:
+        db.session.add(LettingToolUse(estate_id=estate.id, year=2026, tool=tool, lettings=lettings))
+    db.session.commit()
+    report = service.report_form(package)
+    definition, figures = figures_and_definition(report)
+    table = computed_parts(report, definition.items(), figures)["letting_tools"]
+    expected: dict = {}
+    for estate, tool, lettings in [
+        (one, "waiting_list", 4),
+        (one, "flexible", 1),
+        (two, "waiting_list", 2),
+    ]:
+        row = expected.setdefault(estate.municipality.name, dict.fromkeys(LettingTool, 0))
+        row[LettingTool(tool)] += lettings
+    for name, row in expected.items():
+        assert table[name] == row
+    # every other municipality with family dwellings of 101 is shown, with no lettings
+    assert all(sum(row.values()) == 0 for name, row in table.items() if name not in expected)
+
+
 # --- last year's answers -------------------------------------------------------------------
 
 
