@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.rules.enums import N_
 from app.rules.register_files import RegisterTable
+from app.rules.report import LettingTool
 from app.rules.violations import Violation
 
 # the kinds of column; "organisation" and "estate" are numbers that must be known to LBF
@@ -48,6 +49,8 @@ class Column:
     description: str
     required: bool = True
     unit: str | None = None
+    choices: tuple[str, ...] = ()  # a text column that takes only these values
+    non_negative: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -89,7 +92,25 @@ ACCOUNTS_FILINGS = RegisterFormat(
     unique=("organisation", "regnskabsaar"),
 )
 
-FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS,)}
+LETTINGS = RegisterFormat(
+    key="lettings",
+    label=N_("Udlejninger pr. udlejningsredskab"),
+    columns=(
+        Column("organisation", ORGANISATION, N_("Boligorganisationens nummer hos LBF")),
+        Column("afdeling", ESTATE, N_("Afdelingens nummer i boligorganisationen")),
+        Column("aar", YEAR, N_("Året, udlejningerne skete i")),
+        Column(
+            "redskab",
+            TEXT,
+            N_("Udlejningsredskabet"),
+            choices=tuple(tool.value for tool in LettingTool),
+        ),
+        Column("udlejninger", INTEGER, N_("Antal udlejede familieboliger"), non_negative=True),
+    ),
+    unique=("organisation", "afdeling", "aar", "redskab"),
+)
+
+FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS, LETTINGS)}
 
 
 @dataclass(frozen=True)
@@ -219,6 +240,32 @@ def check_register(
             if value is None and column.required:
                 problems.append(
                     _problem("missing_value", N_("Værdien mangler."), index, column.name, None)
+                )
+                continue
+            if value is not None and column.choices and value not in column.choices:
+                problems.append(
+                    Violation(
+                        "unknown_choice",
+                        N_("Ukendt værdi %(value)s: brug en af %(choices)s."),
+                        column.name,
+                        (
+                            ("row", index),
+                            ("column", column.name),
+                            ("value", text),
+                            ("choices", ", ".join(column.choices)),
+                        ),
+                    )
+                )
+                continue
+            if value is not None and column.non_negative and value < 0:
+                problems.append(
+                    _problem(
+                        "negative",
+                        N_("Tallet må ikke være negativt."),
+                        index,
+                        column.name,
+                        text,
+                    )
                 )
                 continue
             row[column.name] = value

@@ -1,8 +1,8 @@
 """Plausible register data for the demo worlds: key figure values and benchmarks, accounts
 filings, complaints board cases, letting tools, efficiency and employment, for a run of
-dialogue years. The accounts filings go through the register import as a file in its
-documented format (docs/registers.md); the other registers are written directly until their
-imports exist."""
+dialogue years. The accounts filings and the lettings go through the register import as
+files in their documented formats (docs/registers.md); the other registers are written
+directly until their imports exist."""
 
 import random
 
@@ -14,12 +14,12 @@ from app.models import (
     ComplaintCaseCount,
     Estate,
     KeyFigureValue,
-    LettingToolUse,
     Municipality,
     MunicipalityFigure,
     Organisation,
 )
 from app.rules.enums import EstateState, OrganisationKind
+from app.rules.registers import ACCOUNTS_FILINGS, LETTINGS
 from app.rules.report import LettingTool
 
 # key: (benchmark, low, high); values are drawn around the benchmark within [low, high]
@@ -80,12 +80,14 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         select(
             Estate.id,
             Estate.organisation_id,
+            Estate.number,
             Estate.state,
             Estate.family_dwellings,
             Estate.elderly_dwellings,
             Estate.youth_dwellings,
         ).where(Estate.state == EstateState.IN_OPERATION)
     ).all()
+    organisation_numbers = {org_id: number for org_id, number, _kind in organisations}
     rows = []
     filings = []
     complaints = []
@@ -135,14 +137,11 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
                     )
                 )
             if present["family"]:
+                number = organisation_numbers[estate.organisation_id]
                 tools.extend(
-                    {
-                        "estate_id": estate.id,
-                        "year": year,
-                        "tool": t.value,
-                        # about a tenth of the family dwellings are let again each year
-                        "lettings": rng.randint(0, max(1, estate.family_dwellings // 10)),
-                    }
+                    # about a tenth of the family dwellings are let again each year
+                    f"{number};{estate.number};{year};{t.value};"
+                    f"{rng.randint(0, max(1, estate.family_dwellings // 10))}"
                     for t in used
                 )
     benchmarks = []
@@ -170,31 +169,30 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         (KeyFigureValue, rows),
         (Benchmark, benchmarks),
         (ComplaintCaseCount, complaints),
-        (LettingToolUse, tools),
         (MunicipalityFigure, municipal),
     ):
         for start in range(0, len(batch), 5000):
             db.session.execute(insert(table), batch[start : start + 5000])
     db.session.commit()
-    _import_filings(filings)
+    _import_register(ACCOUNTS_FILINGS, filings)
+    _import_register(LETTINGS, tools)
     return len(rows)
 
 
-def _import_filings(lines: list[str]) -> None:
-    """The filings go in as LBF's register file would, through the same import."""
+def _import_register(register, lines: list[str]) -> None:
+    """A register goes in as LBF's file would, in its format, through the same import."""
     from app.rules.access import Actor
     from app.rules.enums import ImportStatus, Role
-    from app.rules.registers import ACCOUNTS_FILINGS
     from app.services.registers import problems_of, queue_import, run_import
 
     if not lines:
         return
-    header = ";".join(c.name for c in ACCOUNTS_FILINGS.columns)
+    header = ";".join(c.name for c in register.columns)
     content = "\n".join([header, *lines]).encode("utf-8")
     lbf = Actor(user_id=None, roles=frozenset({Role.LBF}))
-    entry = run_import(queue_import(ACCOUNTS_FILINGS.key, "demo-regnskaber.csv", content, lbf).id)
+    entry = run_import(queue_import(register.key, f"demo-{register.key}.csv", content, lbf).id)
     if entry.status not in (ImportStatus.IMPORTED, ImportStatus.UNCHANGED):
-        raise RuntimeError(f"the demo's accounts filings were refused: {problems_of(entry)}")
+        raise RuntimeError(f"the demo's {register.key} were refused: {problems_of(entry)}")
 
 
 def _value(year, key, organisation_id, estate_id, value):

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AccountsFiling, Organisation, RegisterImport
+from app.models import AccountsFiling, Estate, LettingToolUse, Organisation, RegisterImport
 from app.rules.access import Actor
 from app.rules.enums import N_, ImportStatus
 from app.rules.register_files import read_register_file
-from app.rules.registers import ACCOUNTS_FILINGS, FORMATS, check_register
+from app.rules.registers import ACCOUNTS_FILINGS, FORMATS, LETTINGS, check_register
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
@@ -70,8 +70,16 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
             select(Organisation.number, Organisation.id)
         )
     }
+    estates = {
+        (organisation_number, estate_number): estate_id
+        for organisation_number, estate_number, estate_id in db.session.execute(
+            select(Organisation.number, Estate.number, Estate.id).join(
+                Estate, Estate.organisation_id == Organisation.id
+            )
+        )
+    }
     table = read_register_file(entry.filename, entry.content)
-    checked = check_register(register, table, organisations)
+    checked = check_register(register, table, organisations, estates)
     entry.row_count = len(table.rows)
     if not checked.ok:
         entry.problems = json.dumps(
@@ -84,7 +92,9 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
         return _finish(entry, ImportStatus.REFUSED)
     _step(entry, ImportStatus.RUNNING, 50)
     try:
-        changed = APPLY[register.key](checked.rows, organisations, user_id or entry.created_by_id)
+        changed = APPLY[register.key](
+            checked.rows, organisations, estates, user_id or entry.created_by_id
+        )
     except Exception:
         db.session.rollback()
         entry = db.session.get(RegisterImport, import_id)
@@ -115,7 +125,7 @@ def problems_of(entry: RegisterImport) -> list[dict]:
 # --- applying a checked file, one function per register ----------------------------------
 
 
-def _apply_accounts_filings(rows, organisations: dict[int, int], user_id: int | None) -> int:
+def _apply_accounts_filings(rows, organisations, _estates, user_id: int | None) -> int:
     """The file's filings replace those of its accounting years."""
     wanted = {
         (organisations[row["organisation"]], row["regnskabsaar"]): (
@@ -138,18 +148,31 @@ def _apply_accounts_filings(rows, organisations: dict[int, int], user_id: int | 
             _audit_filing(filing, "register_delete", "filed_at", filing.filed_at, None, user_id)
             db.session.delete(filing)
             changed += 1
-    for key, values in wanted.items():
-        filing = stored.get(key)
+    fields = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
+    added = []
+    for (organisation_id, year), values in wanted.items():
+        filing = stored.get((organisation_id, year))
         if filing is None:
-            filing = AccountsFiling(organisation_id=key[0], accounting_year=key[1])
-            db.session.add(filing)
-            db.session.flush()
-        fields = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
+            added.append(
+                AccountsFiling(
+                    organisation_id=organisation_id,
+                    accounting_year=year,
+                    **dict(zip(fields, values, strict=True)),
+                )
+            )
+            continue
         for name, value in zip(fields, values, strict=True):
             old = getattr(filing, name)
             if old != value:
-                setattr(filing, name, value)
                 _audit_filing(filing, "register_import", name, old, value, user_id)
+                setattr(filing, name, value)
+                changed += 1
+    db.session.add_all(added)
+    db.session.flush()  # one flush for every new filing: their ids for the log
+    for filing in added:
+        for name in fields:
+            if getattr(filing, name) is not None:
+                _audit_filing(filing, "register_import", name, None, getattr(filing, name), user_id)
                 changed += 1
     return changed
 
@@ -166,4 +189,56 @@ def _audit_filing(filing, action, field, old, new, user_id) -> None:
     )
 
 
-APPLY: dict[str, Callable] = {ACCOUNTS_FILINGS.key: _apply_accounts_filings}
+def _apply_lettings(rows, _organisations, estates, user_id: int | None) -> int:
+    """The file's lettings per estate and tool replace those of its years."""
+    wanted = {
+        (estates[(row["organisation"], row["afdeling"])], row["aar"], row["redskab"]): row[
+            "udlejninger"
+        ]
+        for row in rows
+    }
+    years = {year for _, year, _ in wanted}
+    stored = {
+        (u.estate_id, u.year, u.tool): u
+        for u in db.session.scalars(select(LettingToolUse).where(LettingToolUse.year.in_(years)))
+    }
+    changed = 0
+    for key, use in stored.items():
+        if key not in wanted:
+            _audit_lettings(use, "register_delete", use.lettings, None, user_id)
+            db.session.delete(use)
+            changed += 1
+    added = []
+    for (estate_id, year, tool), lettings in wanted.items():
+        use = stored.get((estate_id, year, tool))
+        if use is None:
+            added.append(
+                LettingToolUse(estate_id=estate_id, year=year, tool=tool, lettings=lettings)
+            )
+        elif use.lettings != lettings:
+            _audit_lettings(use, "register_import", use.lettings, lettings, user_id)
+            use.lettings = lettings
+            changed += 1
+    db.session.add_all(added)
+    db.session.flush()  # one flush for every new row: their ids for the log
+    for use in added:
+        _audit_lettings(use, "register_import", None, use.lettings, user_id)
+    return changed + len(added)
+
+
+def _audit_lettings(use, action, old, new, user_id) -> None:
+    audit.record(
+        action,
+        "LettingToolUse",
+        use.id,
+        field=f"{use.year}:{use.estate_id}:{use.tool}",
+        old=old,
+        new=new,
+        user_id=user_id,
+    )
+
+
+APPLY: dict[str, Callable] = {
+    ACCOUNTS_FILINGS.key: _apply_accounts_filings,
+    LETTINGS.key: _apply_lettings,
+}

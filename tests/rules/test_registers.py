@@ -187,3 +187,20 @@ def test_formulas_and_merged_cells_in_an_excel_sheet_are_refused():
         ("merged_cell", 3),
         ("formula", 2),
     ]
+
+
+def test_a_lettings_row_names_a_known_tool_and_no_negative_count():
+    from app.rules.registers import LETTINGS
+
+    checked = check(
+        "organisation;afdeling;aar;redskab;udlejninger\n"
+        "101;1;2026;waiting_list;4\n"
+        "101;1;2026;lottery;2\n"  # row 3: no such tool
+        "101;2;2026;flexible;-1\n",  # row 4: a negative count
+        register=LETTINGS,
+    )
+    assert problems(checked) == [
+        ("unknown_choice", 3, "redskab", "lottery"),
+        ("negative", 4, "udlejninger", "-1"),
+    ]
+    assert "waiting_list, flexible" in checked.problems[0].params_dict()["choices"]

@@ -107,3 +107,68 @@ def test_the_command_line_import_reports_each_problem_in_danish(world, db, app, 
     refused = runner.invoke(args=["import-register", "accounts_filings", str(bad)])
     assert refused.exit_code == 1
     assert "række 2, kolonne regnskab_indberettet: Ikke en dato" in refused.output
+
+
+LETTINGS_HEADER = "organisation;afdeling;aar;redskab;udlejninger\n"
+
+
+def lettings(db) -> dict[tuple, int]:
+    from app.models import Estate, LettingToolUse
+
+    numbers = {e.id: (e.organisation.number, e.number) for e in db.session.scalars(select(Estate))}
+    db.session.expire_all()
+    return {
+        (*numbers[u.estate_id], u.tool): u.lettings
+        for u in db.session.scalars(select(LettingToolUse).where(LettingToolUse.year == YEAR))
+    }
+
+
+def test_the_lettings_register_replaces_the_years_lettings_per_estate_and_tool(world, db):
+    first = run_import(
+        queue_import(
+            "lettings",
+            "udlejninger.csv",
+            (
+                LETTINGS_HEADER
+                + f"101;1;{YEAR};waiting_list;4\n"
+                + f"101;1;{YEAR};flexible;1\n"
+                + f"101;2;{YEAR};waiting_list;2\n"
+            ).encode(),
+            LBF,
+        ).id
+    )
+    assert (first.status, first.changed) == (ImportStatus.IMPORTED, 3)
+    assert lettings(db) == {
+        (101, 1, "waiting_list"): 4,
+        (101, 1, "flexible"): 1,
+        (101, 2, "waiting_list"): 2,
+    }
+    corrected = run_import(
+        queue_import(
+            "lettings",
+            "udlejninger.csv",
+            (
+                LETTINGS_HEADER + f"101;1;{YEAR};waiting_list;5\n101;2;{YEAR};waiting_list;2\n"
+            ).encode(),
+            LBF,
+        ).id
+    )
+    # estate 1's waiting list 4 -> 5, its flexible lettings gone; estate 2 unchanged
+    assert (corrected.status, corrected.changed) == (ImportStatus.IMPORTED, 2)
+    assert lettings(db) == {(101, 1, "waiting_list"): 5, (101, 2, "waiting_list"): 2}
+
+
+def test_a_lettings_file_naming_an_unknown_estate_imports_nothing(world, db):
+    refused = run_import(
+        queue_import(
+            "lettings",
+            "udlejninger.csv",
+            (LETTINGS_HEADER + f"101;1;{YEAR};waiting_list;4\n101;77;{YEAR};flexible;1\n").encode(),
+            LBF,
+        ).id
+    )
+    assert refused.status == ImportStatus.REFUSED
+    assert [(p["code"], p["params"]["row"]) for p in problems_of(refused)] == [
+        ("unknown_estate", 3)
+    ]
+    assert lettings(db) == {}
