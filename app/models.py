@@ -680,3 +680,18 @@ class RegisterImport(Model):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     created_by: Mapped[AppUser | None] = relationship()
+
+
+class AccountsAmount(Model):
+    """An amount of the accounts an organisation filed with LBF, for itself (no estate) or
+    one of its estates; the accounts' key figures are computed from these
+    (`app.services.key_figure_computation`)."""
+
+    __tablename__ = "accounts_amount"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"))
+    accounting_year: Mapped[int] = mapped_column(Integer, index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Decimal] = mapped_column(Numeric(16, 2))

@@ -16,6 +16,7 @@ from sqlalchemy import and_, false, or_, select, true, update
 
 from app.extensions import db
 from app.models import (
+    AccountsAmount,
     AccountsFiling,
     Agreement,
     Answer,
@@ -233,6 +234,7 @@ _FILTERS = {
     Answer: lambda actor: Answer.form_id.in_(select(Form.id).where(_form_filter(actor))),
     KeyFigureValue: _key_figure_filter,
     AccountsFiling: lambda actor: _organisation_scoped(AccountsFiling.organisation_id, actor),
+    AccountsAmount: lambda actor: _organisation_scoped(AccountsAmount.organisation_id, actor),
     Attachment: lambda actor: _submitted_package_content_filter(Attachment.package_id, actor),
     Statement: _statement_filter,
     Agreement: lambda actor: (

@@ -280,6 +280,33 @@ class FormDefinition:
         return tuple(item for item in self.items() if isinstance(item, KeyFigureTable))
 
 
+# the amounts of the accounts register (docs/registers.md, regnskabsbeløb)
+ACCOUNT_AMOUNTS = (
+    "administrationsbidrag",
+    "lejemaalsenheder",
+    "byggesagshonorar_nybyggeri",
+    "anskaffelsessum_nybyggeri",
+    "byggesagshonorar_renovering",
+    "anskaffelsessum_renovering",
+    "dispositionsfond",
+    "arbejdskapital",
+    "henlaeggelser_aar",
+    "henlaeggelser_opsparede",
+    "lejemaal",
+    "bruttoetageareal",
+)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A key figure from the accounts: numerator / denominator × factor, each an amount of the
+    accounts register (`ACCOUNT_AMOUNTS`); no value where the denominator is not positive."""
+
+    numerator: str
+    denominator: str
+    factor: float = 1.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class KeyFigureDefinition:
     """A key figure; `direction`, `yellow` and `red` are None when it has no critical rule.
@@ -296,6 +323,7 @@ class KeyFigureDefinition:
     yellow: float | None = None
     red: float | None = None
     help: str | None = None
+    formula: Formula | None = None  # computed from the accounts' amounts
 
     @property
     def has_critical_rule(self) -> bool:
@@ -502,7 +530,7 @@ class _Parser:
     def parse_key_figure(self, key: str, data: Any, path: str) -> KeyFigureDefinition:
         data = self.mapping(data, path)
         critical = {"direction", "yellow", "red"}
-        self.keys(data, path, {"label", "unit", "decimals"}, {"help"} | critical)
+        self.keys(data, path, {"label", "unit", "decimals"}, {"help", "formula"} | critical)
         decimals = data["decimals"]
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
             raise self.fail(
@@ -538,7 +566,24 @@ class _Parser:
             yellow=yellow,
             red=red,
             help=self.text(data, "help", path, optional=True),
+            formula=(
+                self.formula(data["formula"], _join(path, "formula")) if "formula" in data else None
+            ),
         )
+
+    def formula(self, data: Any, path: str) -> Formula:
+        data = self.mapping(data, path)
+        self.keys(data, path, {"numerator", "denominator"}, {"factor"})
+        for part in ("numerator", "denominator"):
+            if data[part] not in ACCOUNT_AMOUNTS:
+                raise self.fail(
+                    _join(path, part),
+                    f"must be an amount of the accounts register, not {data[part]!r}",
+                )
+        factor = data.get("factor", 1)
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+            raise self.fail(_join(path, "factor"), f"must be a positive number, not {factor!r}")
+        return Formula(data["numerator"], data["denominator"], float(factor))
 
     def threshold(self, data: dict, key: str, path: str) -> float:
         value = data[key]

@@ -110,7 +110,44 @@ LETTINGS = RegisterFormat(
     unique=("organisation", "afdeling", "aar", "redskab"),
 )
 
-FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS, LETTINGS)}
+ACCOUNTS_AMOUNTS = RegisterFormat(
+    key="accounts_amounts",
+    label=N_("Regnskabsbeløb"),
+    columns=(
+        Column("organisation", ORGANISATION, N_("Boligorganisationens nummer hos LBF")),
+        Column(
+            "afdeling",
+            ESTATE,
+            N_("Afdelingens nummer; tom for boligorganisationens eget regnskab"),
+            required=False,
+        ),
+        Column("regnskabsaar", YEAR, N_("Regnskabsåret")),
+        *(
+            Column(amount, DECIMAL, description, required=False, unit=unit)
+            for amount, description, unit in (
+                ("administrationsbidrag", N_("Administrationsbidrag"), "kr."),
+                ("lejemaalsenheder", N_("Lejemålsenheder"), None),
+                ("byggesagshonorar_nybyggeri", N_("Byggesagshonorar, nybyggeri"), "kr."),
+                ("anskaffelsessum_nybyggeri", N_("Anskaffelsessum, nybyggeri"), "kr."),
+                ("byggesagshonorar_renovering", N_("Byggesagshonorar, støttet renovering"), "kr."),
+                ("anskaffelsessum_renovering", N_("Anskaffelsessum, støttet renovering"), "kr."),
+                ("dispositionsfond", N_("Dispositionsfond"), "kr."),
+                ("arbejdskapital", N_("Arbejdskapital"), "kr."),
+                ("henlaeggelser_aar", N_("Årets henlæggelser til vedligeholdelse"), "kr."),
+                (
+                    "henlaeggelser_opsparede",
+                    N_("Opsparede henlæggelser til vedligeholdelse"),
+                    "kr.",
+                ),
+                ("lejemaal", N_("Lejemål"), None),
+                ("bruttoetageareal", N_("Bruttoetageareal"), "m²"),
+            )
+        ),
+    ),
+    unique=("organisation", "afdeling", "regnskabsaar"),
+)
+
+FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS, LETTINGS, ACCOUNTS_AMOUNTS)}
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,24 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AccountsFiling, Estate, LettingToolUse, Organisation, RegisterImport
+from app.models import (
+    AccountsAmount,
+    AccountsFiling,
+    Estate,
+    LettingToolUse,
+    Organisation,
+    RegisterImport,
+)
 from app.rules.access import Actor
 from app.rules.enums import N_, ImportStatus
 from app.rules.register_files import read_register_file
-from app.rules.registers import ACCOUNTS_FILINGS, FORMATS, LETTINGS, check_register
+from app.rules.registers import (
+    ACCOUNTS_AMOUNTS,
+    ACCOUNTS_FILINGS,
+    FORMATS,
+    LETTINGS,
+    check_register,
+)
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
@@ -101,7 +114,10 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
         _finish(entry, ImportStatus.FAILED)
         raise
     entry.changed = changed
-    return _finish(entry, ImportStatus.IMPORTED if changed else ImportStatus.UNCHANGED)
+    entry = _finish(entry, ImportStatus.IMPORTED if changed else ImportStatus.UNCHANGED)
+    if changed and register.key in AFTER:
+        AFTER[register.key](checked.rows)
+    return entry
 
 
 def _step(entry: RegisterImport, status: ImportStatus, progress: int) -> None:
@@ -238,7 +254,87 @@ def _audit_lettings(use, action, old, new, user_id) -> None:
     )
 
 
+def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -> int:
+    """The file's amounts replace those of its accounting years; the years' key figures are
+    computed again from them in the same transaction."""
+    from app.services.key_figure_computation import compute_accounts_figures
+
+    amount_names = [c.name for c in ACCOUNTS_AMOUNTS.columns[3:]]
+    wanted = {}
+    for row in rows:
+        organisation_id = organisations[row["organisation"]]
+        estate_id = (
+            estates[(row["organisation"], row["afdeling"])] if row["afdeling"] is not None else None
+        )
+        for name in amount_names:
+            if row[name] is not None:
+                wanted[(organisation_id, estate_id, row["regnskabsaar"], name)] = row[name]
+    years = {row["regnskabsaar"] for row in rows}
+    stored = {
+        (a.organisation_id, a.estate_id, a.accounting_year, a.key): a
+        for a in db.session.scalars(
+            select(AccountsAmount).where(AccountsAmount.accounting_year.in_(years))
+        )
+    }
+    changed = 0
+    for key, amount in stored.items():
+        if key not in wanted:
+            _audit_amount(amount, "register_delete", amount.value, None, user_id)
+            db.session.delete(amount)
+            changed += 1
+    added = []
+    for (organisation_id, estate_id, year, name), value in wanted.items():
+        amount = stored.get((organisation_id, estate_id, year, name))
+        if amount is None:
+            added.append(
+                AccountsAmount(
+                    organisation_id=organisation_id,
+                    estate_id=estate_id,
+                    accounting_year=year,
+                    key=name,
+                    value=value,
+                )
+            )
+        elif amount.value != value:
+            _audit_amount(amount, "register_import", amount.value, value, user_id)
+            amount.value = value
+            changed += 1
+    db.session.add_all(added)
+    db.session.flush()  # one flush for every new amount: their ids for the log
+    for amount in added:
+        _audit_amount(amount, "register_import", None, amount.value, user_id)
+    if changed or added:
+        for year in years:
+            compute_accounts_figures(year)
+    return changed + len(added)
+
+
+def _audit_amount(amount, action, old, new, user_id) -> None:
+    audit.record(
+        action,
+        "AccountsAmount",
+        amount.id,
+        field=f"{amount.accounting_year}:{amount.organisation_id}:{amount.estate_id or ''}:"
+        f"{amount.key}",
+        old=old,
+        new=new,
+        user_id=user_id,
+    )
+
+
+def _refresh_after_amounts(rows) -> None:
+    """A figure may have turned yellow or red: the dialogue years' statuses are derived again
+    (submitted packages never change)."""
+    from app.services.statuses import refresh_year_statuses
+
+    for accounting_year in sorted({row["regnskabsaar"] for row in rows}):
+        refresh_year_statuses(accounting_year + 1)
+
+
+AFTER: dict[str, Callable] = {ACCOUNTS_AMOUNTS.key: _refresh_after_amounts}
+
 APPLY: dict[str, Callable] = {
     ACCOUNTS_FILINGS.key: _apply_accounts_filings,
     LETTINGS.key: _apply_lettings,
+    ACCOUNTS_AMOUNTS.key: _apply_accounts_amounts,
 }

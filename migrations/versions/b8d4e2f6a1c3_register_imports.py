@@ -1,4 +1,5 @@
-"""register imports, the annual and auditor's reports of a filing, lettings per tool
+"""register imports, the annual and auditor's reports of a filing, lettings per tool, the
+accounts' amounts
 
 Revision ID: b8d4e2f6a1c3
 Revises: a7c3e1d2f4b5
@@ -22,9 +23,7 @@ def upgrade():
         batch_op.add_column(sa.Column("annual_report_filed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("auditors_report_filed_on", sa.Date(), nullable=True))
     with op.batch_alter_table("letting_tool_use") as batch_op:
-        batch_op.add_column(
-            sa.Column("lettings", sa.Integer(), server_default="0", nullable=False)
-        )
+        batch_op.add_column(sa.Column("lettings", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "register_import",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -51,9 +50,25 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
     )
+    op.create_table(
+        "accounts_amount",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "organisation_id", sa.Integer(), sa.ForeignKey("organisation.id"), nullable=False
+        ),
+        sa.Column("estate_id", sa.Integer(), sa.ForeignKey("estate.id"), nullable=True),
+        sa.Column("accounting_year", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("value", sa.Numeric(16, 2), nullable=False),
+    )
+    op.create_index("ix_accounts_amount_organisation_id", "accounts_amount", ["organisation_id"])
+    op.create_index("ix_accounts_amount_accounting_year", "accounts_amount", ["accounting_year"])
 
 
 def downgrade():
+    op.drop_index("ix_accounts_amount_accounting_year", table_name="accounts_amount")
+    op.drop_index("ix_accounts_amount_organisation_id", table_name="accounts_amount")
+    op.drop_table("accounts_amount")
     op.drop_table("register_import")
     with op.batch_alter_table("letting_tool_use") as batch_op:
         batch_op.drop_column("lettings")

@@ -172,3 +172,89 @@ def test_a_lettings_file_naming_an_unknown_estate_imports_nothing(world, db):
         ("unknown_estate", 3)
     ]
     assert lettings(db) == {}
+
+
+AMOUNTS_HEADER = (
+    "organisation;afdeling;regnskabsaar;administrationsbidrag;lejemaalsenheder;"
+    "byggesagshonorar_nybyggeri;anskaffelsessum_nybyggeri;byggesagshonorar_renovering;"
+    "anskaffelsessum_renovering;dispositionsfond;arbejdskapital;henlaeggelser_aar;"
+    "henlaeggelser_opsparede;lejemaal;bruttoetageareal\n"
+)
+
+
+def figure(db, key, estate_number=None, year=2026):
+    from app.models import Estate, KeyFigureValue
+
+    organisation_id = db.session.scalar(select(Organisation.id).where(Organisation.number == 101))
+    query = select(KeyFigureValue.value, KeyFigureValue.source).where(
+        KeyFigureValue.organisation_id == organisation_id,
+        KeyFigureValue.year == year,
+        KeyFigureValue.key == key,
+    )
+    if estate_number is None:
+        query = query.where(KeyFigureValue.estate_id.is_(None))
+    else:
+        query = query.join(Estate, Estate.id == KeyFigureValue.estate_id).where(
+            Estate.number == estate_number
+        )
+    db.session.expire_all()
+    row = db.session.execute(query).first()
+    return None if row is None else (float(row.value), row.source)
+
+
+def test_the_accounts_amounts_give_the_next_dialogue_years_key_figures(world, db):
+    imported = run_import(
+        queue_import(
+            "accounts_amounts",
+            "regnskabsbeloeb.csv",
+            (
+                AMOUNTS_HEADER
+                # 101's own accounts for 2025: 5,250,000 kr. over 1,500 units
+                + "101;;2025;5250000;1500;;;;;;;;;;\n"
+                # its estate 1: 310,000 kr. of the year's provisions, 40 leases, 2,480 m²
+                + "101;1;2025;;;;;;;;;310000;;40;2480\n"
+            ).encode(),
+            LBF,
+        ).id
+    )
+    assert imported.status == ImportStatus.IMPORTED
+    assert figure(db, "admin_contribution_per_unit") == (3500.0, "accounts")
+    assert figure(db, "maintenance_provision_annual_per_lease", 1) == (7750.0, "accounts")
+    assert figure(db, "maintenance_provision_annual_per_m2", 1) == (125.0, "accounts")
+    # the amounts for a figure are not in the file: it has no value this year
+    assert figure(db, "working_capital_per_unit") is None
+
+
+def test_amounts_that_turn_a_figure_red_reopen_a_completed_estate_form(world, db):
+    from app.models import Benchmark, Form
+    from app.rules.enums import FormStatus
+    from tests.services.test_filling import complete_estate_form, estate_form, package_of
+
+    bench = {
+        key: float(value)
+        for key, value in db.session.execute(
+            select(Benchmark.key, Benchmark.value).where(Benchmark.year == 2026)
+        )
+    }
+
+    def amounts(share_of_benchmark: float) -> bytes:
+        # 1,000 m²; the provisions and leases chosen so that every maintenance figure of
+        # estate 1 is `share_of_benchmark` of its benchmark
+        annual = bench["maintenance_provision_annual_per_m2"] * 1000 * share_of_benchmark
+        saved = bench["maintenance_provision_accumulated_per_m2"] * 1000
+        leases = saved / bench["maintenance_provision_accumulated_per_lease"]
+        return (
+            AMOUNTS_HEADER + f"101;1;2025;;;;;;;;;{annual:.2f};{saved:.2f};{leases:.4f};1000\n"
+        ).encode()
+
+    # at the benchmark: nothing on the estate form is flagged
+    run_import(queue_import("accounts_amounts", "a.csv", amounts(1.0), LBF).id)
+    package = package_of(db, 101)
+    form = estate_form(db, package, 1)
+    complete_estate_form(db, form)
+    db.session.expire_all()
+    assert db.session.get(Form, form.id).status == FormStatus.DONE
+    # a tenth of the benchmark is far beyond the red limit (50 % below): a comment is needed
+    run_import(queue_import("accounts_amounts", "a.csv", amounts(0.1), LBF).id)
+    db.session.expire_all()
+    assert db.session.get(Form, form.id).status == FormStatus.IN_PROGRESS
