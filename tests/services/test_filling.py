@@ -632,3 +632,17 @@ def test_a_comment_that_is_never_copied_does_not_stop_the_answers_after_it(world
     service.load_last_year(this.id, actor(db, "bo"), report=False, estate_ids=None, overwrite=False)
     assert _value(db, estate_form(db, this, 1), "a_challenges") is False
     assert _value(db, estate_form(db, this, 1), "maintenance_annual_comment") is None
+
+
+def test_the_year_refresh_keeps_the_answers_of_a_package_with_a_single_form(world, db):
+    """An administration organisation's package holds its report alone."""
+    from app.services.statuses import refresh_year_statuses
+
+    package = package_of(db, 900)
+    (report,) = package.forms
+    complete_report(db, report, user="adm")
+    db.session.refresh(report)
+    assert report.status == FormStatus.DONE
+    refresh_year_statuses(2026)
+    db.session.expire_all()
+    assert db.session.get(Form, report.id).status == FormStatus.DONE

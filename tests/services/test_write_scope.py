@@ -186,3 +186,22 @@ def test_an_unpublished_statement_is_seen_by_its_writer_the_home_municipality_an
     statement_id = _statement(db, writer, published)
     everyone = ["kbh", "roskilde", "aarhus", "bo", "nord", None]
     assert {u for u in everyone if _sees(db, u, statement_id)} == seen_by
+
+
+@pytest.mark.parametrize(
+    ("user", "relations"),
+    [
+        ("bo", {"ORGANISATION"}),
+        ("kbh", {"HOME_MUNICIPALITY"}),
+        ("roskilde", {"LOCATION_MUNICIPALITY"}),
+        # Aarhus has estates of other organisations, none of 101's
+        ("aarhus", set()),
+        ("nord", set()),
+        ("lbf", {"LBF"}),
+    ],
+)
+def test_each_actor_stands_to_101s_package_as_its_place_says(world, db, user, relations):
+    from app.security import relations_to_package
+
+    found = relations_to_package(actor(db, user), package_of(db, 101))
+    assert {r.value for r in found} == relations

@@ -276,3 +276,15 @@ def test_a_token_login_with_a_broken_json_body_is_refused_not_an_error(app, worl
     )
     assert response.status_code == 400
     dispose_engines(application)
+
+
+def test_the_login_limits_count_posts_only_and_only_at_the_login_doors(app, world):
+    application = _limited_app(AUTH_RATE_LIMIT_PER_ADDRESS="3 per minute")
+    client = application.test_client()
+    # reading the login page is not a login attempt
+    assert [client.get("/login/").status_code for _ in range(5)] == [200] * 5
+    assert _attempt(client, "bo", password="demo") == 302
+    # a logged-in user's posts elsewhere are not counted against the login limit
+    codes = [client.post("/overview/notification-address").status_code for _ in range(5)]
+    assert 429 not in codes
+    dispose_engines(application)
