@@ -220,6 +220,10 @@ class Computed:
     comment_key: str | None = None
     comment: Question | None = None
     figures: tuple[str, ...] = ()  # key figures the part shows
+    # the part's key figures by column, when it shows one mark per group of figures
+    figure_groups: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     # column and row labels for the renderer, from the source's vocabulary in COMPUTED_SOURCES
     labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -886,7 +890,15 @@ class _Parser:
             data,
             path,
             {"key", "kind", "label", "source"},
-            {"help", "comment_key", "comment_label", "comment_help", "figures", "labels"},
+            {
+                "help",
+                "comment_key",
+                "comment_label",
+                "comment_help",
+                "figures",
+                "figure_groups",
+                "labels",
+            },
         )
         source = data["source"]
         if source not in COMPUTED_SOURCES:
@@ -905,6 +917,24 @@ class _Parser:
             )
             if len(set(figures)) != len(figures):
                 raise self.fail(figures_path, "lists a key figure twice")
+        groups: dict[str, tuple[str, ...]] = {}
+        if "figure_groups" in data:
+            if figures:
+                raise self.fail(path, "give figures or figure_groups, not both")
+            groups_path = _join(path, "figure_groups")
+            for group, entries in self.mapping(data["figure_groups"], groups_path).items():
+                group_path = _join(groups_path, str(group))
+                if group not in COMPUTED_SOURCES[source]:
+                    raise self.fail(
+                        group_path, f"{source} has no column {group!r} to group figures under"
+                    )
+                groups[group] = tuple(
+                    self.figure_ref(entry, f"{group_path}[{i}]", key_figures)
+                    for i, entry in enumerate(self.sequence(entries, group_path))
+                )
+            figures = tuple(f for group in groups.values() for f in group)
+            if len(set(figures)) != len(figures):
+                raise self.fail(groups_path, "lists a key figure twice")
         labels: dict[str, str] = {}
         if "labels" in data:
             labels_path = _join(path, "labels")
@@ -927,6 +957,7 @@ class _Parser:
             comment_key=comment_key,
             comment=comment,
             figures=figures,
+            figure_groups=MappingProxyType(groups),
             labels=MappingProxyType(labels),
         )
 

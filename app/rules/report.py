@@ -44,16 +44,6 @@ EFFICIENCY_GREEN_FROM = 90.0
 EFFICIENCY_YELLOW_FROM = 80.0
 
 # the key figures whose critical flags the report lists per estate (Bilag 3, V)
-CRITICAL_GROUPS = {
-    "vacancy": ("vacancy_rate_family", "vacancy_rate_elderly", "vacancy_rate_youth"),
-    "move_out": ("move_out_rate_family", "move_out_rate_elderly", "move_out_rate_youth"),
-    "maintenance": (
-        "maintenance_provision_annual_per_lease",
-        "maintenance_provision_annual_per_m2",
-        "maintenance_provision_accumulated_per_lease",
-        "maintenance_provision_accumulated_per_m2",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -112,21 +102,19 @@ class CriticalEstate:
     municipality: str
     number: int
     name: str
-    vacancy: Flag
-    move_out: Flag
-    maintenance: Flag
+    marks: Mapping[str, Flag]  # the worst mark of each group of figures, in the groups' order
 
 
-def critical_estates(estates: Iterable[EstateFacts]) -> list[CriticalEstate]:
-    """Estates with a yellow or red vacancy, move-out or maintenance figure (Bilag 3, V)."""
+def critical_estates(
+    estates: Iterable[EstateFacts], groups: Mapping[str, Iterable[str]]
+) -> list[CriticalEstate]:
+    """Estates with a yellow or red figure in any of the groups (Bilag 3, V: vacancy,
+    move-out and maintenance, as the questionnaire file groups them)."""
     rows = []
     for e in _by_number(estates):
-        marks = {
-            group: worst(e.flags.get(key) for key in keys)
-            for group, keys in CRITICAL_GROUPS.items()
-        }
+        marks = {group: worst(e.flags.get(key) for key in keys) for group, keys in groups.items()}
         if any(mark != Flag.NONE for mark in marks.values()):
-            rows.append(CriticalEstate(e.municipality, e.number, e.name, **marks))
+            rows.append(CriticalEstate(e.municipality, e.number, e.name, marks))
     return rows
 
 

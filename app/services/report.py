@@ -44,7 +44,7 @@ class _Context:
         self.package = form.package
         self.figures = figures
         self._estates = None
-        self._with_flags = False
+        self._flag_keys: tuple[str, ...] = ()
 
     # --- heads -----------------------------------------------------------------------------
 
@@ -83,18 +83,19 @@ class _Context:
 
     # --- the report's parts from all the estates ----------------------------------------------
 
-    def estates(self, with_flags: bool = False) -> list[rules.EstateFacts]:
-        """The estates' facts; their critical flags only for the parts that show them."""
-        if self._estates is None or (with_flags and not self._with_flags):
-            self._estates = _estate_facts(self.package, with_flags)
-            self._with_flags = with_flags
+    def estates(self, flag_keys: tuple[str, ...] = ()) -> list[rules.EstateFacts]:
+        """The estates' facts; the critical flags of `flag_keys` only for the parts that show
+        them."""
+        if self._estates is None or not set(flag_keys) <= set(self._flag_keys):
+            self._estates = _estate_facts(self.package, flag_keys)
+            self._flag_keys = flag_keys
         return self._estates
 
     def estate_conclusions(self, item):
         return rules.estate_conclusions(self.estates())
 
     def critical_estates(self, item):
-        return rules.critical_estates(self.estates(with_flags=True))
+        return rules.critical_estates(self.estates(flag_keys=item.figures), item.figure_groups)
 
     def efficiency_distribution(self, item):
         return rules.efficiency_distribution(self.estates())
@@ -126,7 +127,7 @@ class _Context:
         return table
 
 
-def _estate_facts(package, with_flags: bool) -> list[rules.EstateFacts]:
+def _estate_facts(package, flag_keys: tuple[str, ...]) -> list[rules.EstateFacts]:
     """Everything the report needs of the package's estates, in a fixed number of queries."""
     estates = db.session.execute(
         select(
@@ -155,10 +156,10 @@ def _estate_facts(package, with_flags: bool) -> list[rules.EstateFacts]:
     ):
         answers[form_id][key] = value
     flags = {}
-    if with_flags:
+    if flag_keys:
         flags = estate_flags(
             questionnaire_of(package),
-            [k for keys in rules.CRITICAL_GROUPS.values() for k in keys],
+            list(flag_keys),
             package.organisation_id,
             package.year,
             [e.id for e in estates],

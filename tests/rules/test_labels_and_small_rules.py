@@ -140,8 +140,13 @@ def test_an_estate_is_critical_by_its_worst_flag_and_unflagged_figures_count_as_
         facts(2, flags={"move_out_rate_elderly": Flag.YELLOW}),
         facts(3, flags={}),
     ]
-    rows = critical_estates(estates)
-    assert [(r.number, r.vacancy, r.move_out, r.maintenance) for r in rows] == [
+    groups = {
+        "vacancy": ("vacancy_rate_family", "vacancy_rate_youth"),
+        "move_out": ("move_out_rate_elderly",),
+        "maintenance": ("maintenance_provision_annual_per_m2",),
+    }
+    rows = critical_estates(estates, groups)
+    assert [(r.number, *r.marks.values()) for r in rows] == [
         (1, Flag.RED, Flag.NONE, Flag.NONE),
         (2, Flag.NONE, Flag.YELLOW, Flag.NONE),
     ]

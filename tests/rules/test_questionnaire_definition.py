@@ -894,3 +894,50 @@ def test_shipped_file_round_trips_through_parse():
     data = yaml.safe_load((DEFINITIONS_DIR / SOURCE).read_text(encoding="utf-8"))
     assert parse(copy.deepcopy(data), SOURCE) == load(VERSION)
     assert isinstance(load(VERSION).form("HOUSING_REPORT").questions()[0], Question)
+
+
+def _critical_estates_part(doc, groups) -> dict:
+    part = {
+        "key": "critical",
+        "kind": "computed",
+        "source": "critical_estates",
+        "label": "Afdelinger med kritiske nøgletal",
+        "figure_groups": groups,
+    }
+    housing_items(doc, 1).append(part)
+    return part
+
+
+def test_definition_groups_a_parts_figures_under_its_columns():
+    doc = minimal_document()
+    _critical_estates_part(doc, {"maintenance": ["admin_contribution_per_unit"]})
+    part = parse(doc, SOURCE).form("HOUSING_REPORT").item("critical")
+    assert dict(part.figure_groups) == {"maintenance": ("admin_contribution_per_unit",)}
+    assert part.figures == ("admin_contribution_per_unit",)
+
+
+def test_definition_rejects_a_figure_group_its_part_has_no_column_for():
+    doc = minimal_document()
+    _critical_estates_part(doc, {"parking": ["admin_contribution_per_unit"]})
+    assert_rejected(
+        doc,
+        "forms.HOUSING_REPORT.sections[1].items[2].figure_groups.parking",
+        "critical_estates has no column 'parking'",
+    )
+
+
+def test_definition_rejects_a_figure_in_two_groups_and_figures_beside_groups():
+    doc = minimal_document()
+    _critical_estates_part(
+        doc, {"vacancy": ["rent_per_m2_family"], "move_out": ["rent_per_m2_family"]}
+    )
+    assert_rejected(
+        doc, "forms.HOUSING_REPORT.sections[1].items[2].figure_groups", "lists a key figure twice"
+    )
+    doc = minimal_document()
+    _critical_estates_part(doc, {"vacancy": ["rent_per_m2_family"]})["figures"] = [
+        "rent_per_m2_family"
+    ]
+    assert_rejected(
+        doc, "forms.HOUSING_REPORT.sections[1].items[2]", "give figures or figure_groups"
+    )
