@@ -377,7 +377,8 @@ class FlagThreshold(Model):
     __table_args__ = (
         UniqueConstraint("year", "key", name="uq_flag_threshold_year_key"),
         CheckConstraint(
-            "direction IN ('higher_is_worse', 'lower_is_worse')", name="ck_flag_threshold_direction"
+            "direction IN ('higher_is_worse', 'lower_is_worse', 'either_way')",
+            name="ck_flag_threshold_direction",
         ),
         CheckConstraint("yellow >= 0 AND red >= yellow", name="ck_flag_threshold_order"),
     )

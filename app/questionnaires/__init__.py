@@ -55,7 +55,7 @@ FORM_KINDS = ("HOUSING_REPORT", "ADMIN_REPORT", "ESTATE_FORM")
 QUESTION_KINDS = ("yes_no", "text", "choice", "prioritised_list")
 ITEM_KINDS = (*QUESTION_KINDS, "key_figures", "computed")
 APPLIES_TO = ("in_operation", "under_construction")
-DIRECTIONS = ("higher_is_worse", "lower_is_worse")
+DIRECTIONS = ("higher_is_worse", "lower_is_worse", "either_way")
 COLUMNS = ("value", "benchmark", "last_year")
 DEFAULT_COLUMN_LABELS = MappingProxyType(
     {"value": "Værdi", "benchmark": "Benchmark", "last_year": "Sidste års værdi"}

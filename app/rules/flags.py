@@ -7,6 +7,9 @@ from app.rules.enums import N_, Flag
 
 HIGHER_IS_WORSE = "higher_is_worse"
 LOWER_IS_WORSE = "lower_is_worse"
+# "langt fra benchmarktallet": far from the benchmark either way is critical
+EITHER_WAY = "either_way"
+DIRECTIONS = (HIGHER_IS_WORSE, LOWER_IS_WORSE, EITHER_WAY)
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,7 @@ class CriticalRule:
     red: float
 
     def __post_init__(self):
-        if self.direction not in (HIGHER_IS_WORSE, LOWER_IS_WORSE):
+        if self.direction not in DIRECTIONS:
             raise ValueError(f"unknown direction {self.direction!r}")
         if not (math.isfinite(self.yellow) and math.isfinite(self.red)):
             raise ValueError("thresholds must be finite numbers")
@@ -45,8 +48,11 @@ ACCOUNTS_NOT_FILED = N_("Regnskabet er ikke indberettet til Landsbyggefonden: in
 
 
 def deviation(value: float, benchmark: float, direction: str) -> float:
-    """Percent deviation from the benchmark, positive when the value is worse."""
+    """Percent deviation from the benchmark, positive when the value is worse (either way:
+    always, by its size)."""
     change = (value - benchmark) / abs(benchmark) * 100
+    if direction == EITHER_WAY:
+        return abs(change)
     return change if direction == HIGHER_IS_WORSE else -change
 
 

@@ -10,7 +10,7 @@ from wtforms import SelectField
 from app.models import Benchmark, FlagThreshold
 from app.questionnaires import load
 from app.rules.enums import N_
-from app.rules.flags import HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
+from app.rules.flags import EITHER_WAY, HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
 from app.tasks import refresh_year_statuses
 from app.views.base import CheckedWrites, ScopedModelView
 
@@ -42,7 +42,11 @@ def _figure_label(key):
         return gettext(OTHER_FIGURES[key]) if key in OTHER_FIGURES else key
 
 
-DIRECTION_LABELS = {HIGHER_IS_WORSE: _l("Højere er værre"), LOWER_IS_WORSE: _l("Lavere er værre")}
+DIRECTION_LABELS = {
+    HIGHER_IS_WORSE: _l("Højere er værre"),
+    LOWER_IS_WORSE: _l("Lavere er værre"),
+    EITHER_WAY: _l("Langt fra benchmark, over eller under"),
+}
 
 
 class _RefreshesStatuses:

@@ -1,5 +1,5 @@
 """register imports, the annual and auditor's reports of a filing, lettings per tool, the
-accounts' amounts
+accounts' amounts, thresholds far from the benchmark either way
 
 Revision ID: b8d4e2f6a1c3
 Revises: a7c3e1d2f4b5
@@ -19,6 +19,12 @@ STATUSES = ("QUEUED", "RUNNING", "IMPORTED", "UNCHANGED", "REFUSED", "FAILED")
 
 
 def upgrade():
+    with op.batch_alter_table("flag_threshold") as batch_op:
+        batch_op.drop_constraint("ck_flag_threshold_direction", type_="check")
+        batch_op.create_check_constraint(
+            "ck_flag_threshold_direction",
+            "direction IN ('higher_is_worse', 'lower_is_worse', 'either_way')",
+        )
     with op.batch_alter_table("accounts_filing") as batch_op:
         batch_op.add_column(sa.Column("annual_report_filed_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("auditors_report_filed_on", sa.Date(), nullable=True))
@@ -66,6 +72,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("flag_threshold") as batch_op:
+        batch_op.drop_constraint("ck_flag_threshold_direction", type_="check")
+        batch_op.create_check_constraint(
+            "ck_flag_threshold_direction", "direction IN ('higher_is_worse', 'lower_is_worse')"
+        )
     op.drop_index("ix_accounts_amount_accounting_year", table_name="accounts_amount")
     op.drop_index("ix_accounts_amount_organisation_id", table_name="accounts_amount")
     op.drop_table("accounts_amount")

@@ -351,3 +351,26 @@ def test_rule_refusal_of_an_infinite_threshold_says_so():
     with pytest.raises(ValueError) as error:
         CriticalRule(HIGHER_IS_WORSE, 25, math.inf)
     assert str(error.value) == "thresholds must be finite numbers"
+
+
+# --- far from the benchmark either way ------------------------------------------------------------
+
+EITHER = CriticalRule("either_way", 25, 50)
+
+
+@pytest.mark.parametrize(
+    ("value", "flag", "deviation"),
+    [
+        (110, Flag.NONE, 10.0),  # 10 % above
+        (90, Flag.NONE, 10.0),  # 10 % below
+        (125, Flag.YELLOW, 25.0),  # exactly the yellow limit above
+        (60, Flag.YELLOW, 40.0),  # 40 % below
+        (160, Flag.RED, 60.0),  # 60 % above
+        (50, Flag.RED, 50.0),  # exactly the red limit below
+    ],
+)
+def test_a_figure_far_from_its_benchmark_either_way_is_flagged_by_the_size_of_the_gap(
+    value, flag, deviation
+):
+    result = flag_for(value, 100, EITHER)
+    assert (result.flag, result.deviation_pct) == (flag, deviation)

@@ -95,3 +95,30 @@ def _bo(db):
     from app.security import actor_for
 
     return actor_for(db.session.scalar(select(AppUser).where(AppUser.username == "bo")))
+
+
+def test_lbf_sets_a_threshold_far_from_the_benchmark_either_way(world, db, client):
+    """The accumulated provisions of 101's estate 1 lie far below their benchmark: "higher is
+    worse" forgives them; "either way" flags them as "lower is worse" does."""
+    form = _estate_form(db)
+    login(client, "lbf")
+    keys = (
+        "maintenance_provision_accumulated_per_m2",
+        "maintenance_provision_accumulated_per_lease",
+    )
+
+    def threshold(direction):
+        for key in keys:
+            db.session.execute(FlagThreshold.__table__.delete().where(FlagThreshold.key == key))
+        db.session.commit()
+        for key in keys:
+            data = {"year": 2026, "key": key, "direction": direction, "yellow": 25, "red": 50}
+            assert client.post("/flagthresholdview/add", data=data).status_code == 302
+        db.session.expire_all()
+        return "maintenance_accumulated" in _flags(_estate_form(db))
+
+    assert "maintenance_accumulated" in _flags(form)
+    assert threshold("higher_is_worse") is False
+    assert threshold("either_way") is True
+    listing = client.get("/flagthresholdview/list/").get_data(as_text=True)
+    assert "Langt fra benchmark, over eller under" in listing
