@@ -22,15 +22,14 @@ def compute_key_figures(amounts: pd.DataFrame, formulas: Mapping[str, Formula]) 
     columns = [*SUBJECT, "key", "value"]
     if amounts.empty or not formulas:
         return pd.DataFrame(columns=columns)
-    wide = amounts.pivot_table(
-        index=SUBJECT, columns="key", values="value", aggfunc="first", dropna=False
-    )
+    # one row per subject, one column per amount (a subject holds each amount once)
+    wide = amounts.set_index([*SUBJECT, "key"])["value"].astype(float).unstack("key")
     results = []
     for key, formula in formulas.items():
         if formula.numerator not in wide or formula.denominator not in wide:
             continue
-        numerator = wide[formula.numerator].astype(float)
-        denominator = wide[formula.denominator].astype(float)
+        numerator = wide[formula.numerator]
+        denominator = wide[formula.denominator]
         value = (numerator / denominator.where(denominator > 0)) * formula.factor
         value = value.replace([np.inf, -np.inf], np.nan).dropna()
         if value.empty:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Float, cast, delete, insert, select
 
 from app.extensions import db
 from app.models import AccountsAmount, KeyFigureValue, Package
@@ -33,7 +33,7 @@ def compute_accounts_figures(accounting_year: int) -> int:
             AccountsAmount.organisation_id,
             AccountsAmount.estate_id,
             AccountsAmount.key,
-            AccountsAmount.value,
+            cast(AccountsAmount.value, Float),
         ).where(AccountsAmount.accounting_year == accounting_year)
     ).all()
     amounts = pd.DataFrame(rows, columns=["organisation_id", "estate_id", "key", "value"])

@@ -304,6 +304,7 @@ def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -
     for amount in added:
         _audit_amount(amount, "register_import", None, amount.value, user_id)
     if changed or added:
+        db.session.flush()  # the amounts and their log written, then the figures computed
         for year in years:
             compute_accounts_figures(year)
     return changed + len(added)

@@ -1,0 +1,123 @@
+"""The accounts register at sector scale: one amounts file for every organisation and estate
+of the sector-scale demo world, imported through the register import (checked as a whole,
+applied in one transaction, the next dialogue year's key figures computed in one pandas
+pass, that year's statuses derived again); prints the figures.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python bench/key_figures.py
+
+Each figure is printed beside a floor measured in the same run: a plain `pandas.read_csv` of
+the same file. Targets (issue 9): the key-figure computation under 5 s, the whole import
+under 60 s, peak memory under 1 GB.
+"""
+
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._world import database_name, sector_app  # noqa: E402
+
+ACCOUNTING_YEAR = 2025
+
+
+def amounts_file(db) -> bytes:
+    """One row per organisation (its own accounts) and per estate in operation."""
+    from sqlalchemy import select
+
+    from app.models import Estate, Organisation
+    from app.rules.enums import EstateState
+    from app.rules.registers import ACCOUNTS_AMOUNTS
+
+    rng = random.Random(9)
+    names = [c.name for c in ACCOUNTS_AMOUNTS.columns]
+    lines = [";".join(names)]
+    numbers = dict(db.session.execute(select(Organisation.id, Organisation.number)).all())
+    for number in numbers.values():
+        units = rng.randint(200, 8000)
+        lines.append(
+            f"{number};;{ACCOUNTING_YEAR};{units * rng.uniform(3000, 4500):.2f};{units};"
+            f"{rng.uniform(0, 2e6):.2f};{rng.uniform(2e7, 9e7):.2f};"
+            f"{rng.uniform(0, 1e6):.2f};{rng.uniform(1e7, 5e7):.2f};"
+            f"{units * rng.uniform(4000, 9000):.2f};{units * rng.uniform(2000, 6000):.2f};;;;"
+        )
+    for organisation_id, estate_number, area in db.session.execute(
+        select(Estate.organisation_id, Estate.number, Estate.area_m2).where(
+            Estate.state == EstateState.IN_OPERATION
+        )
+    ):
+        area = area or rng.randint(1000, 20000)
+        leases = max(1, area // 80)
+        lines.append(
+            f"{numbers[organisation_id]};{estate_number};{ACCOUNTING_YEAR};;;;;;;;;"
+            f"{area * rng.uniform(60, 180):.2f};{area * rng.uniform(300, 1100):.2f};"
+            f"{leases};{area}"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def main() -> int:
+    import io
+
+    import pandas as pd
+
+    app = sector_app()
+    with app.app_context():
+        from app.extensions import db
+        from app.rules.access import Actor
+        from app.rules.enums import ImportStatus, Role
+        from app.services import key_figure_computation
+        from app.services.registers import queue_import, run_import
+
+        content = amounts_file(db)
+        rows = content.count(b"\n") - 1
+        started = time.perf_counter()
+        pd.read_csv(io.BytesIO(content), sep=";")
+        floor = time.perf_counter() - started
+
+        computed = {}
+        original = key_figure_computation.compute_accounts_figures
+
+        def timed(year):
+            begun = time.perf_counter()
+            written = original(year)
+            computed["seconds"] = time.perf_counter() - begun
+            computed["values"] = written
+            return written
+
+        key_figure_computation.compute_accounts_figures = timed
+        lbf = Actor(user_id=None, roles=frozenset({Role.LBF}))
+        started = time.perf_counter()
+        entry = run_import(queue_import("accounts_amounts", "bench.csv", content, lbf).id)
+        whole = time.perf_counter() - started
+        key_figure_computation.compute_accounts_figures = original
+        if entry.status != ImportStatus.IMPORTED:
+            print(f"the import ended {entry.status.value}")
+            return 1
+        started = time.perf_counter()
+        again = run_import(queue_import("accounts_amounts", "bench.csv", content, lbf).id)
+        unchanged = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        changed, again_status = entry.changed, again.status
+        db.session.remove()
+    print(f"database: {database_name(app)}")
+    print(f"file: {rows} rows, {len(content) / 1e6:.1f} MB; pandas.read_csv (floor): {floor:.2f} s")
+    print(
+        f"key figures computed: {computed['values']} values in {computed['seconds']:.2f} s "
+        f"(target < 5 s; {computed['seconds'] / floor:.0f}x the floor)"
+    )
+    print(
+        f"whole import (check, {changed} amounts written and logged, key figures, "
+        f"statuses): {whole:.1f} s (target < 60 s; {whole / floor:.0f}x the floor)"
+    )
+    print(f"the same file again: {again_status.value} in {unchanged:.1f} s")
+    print(f"peak memory of the process: {peak_mb:.0f} MB (target < 1024 MB)")
+    ok = computed["seconds"] < 5 and whole < 60 and peak_mb < 1024
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
