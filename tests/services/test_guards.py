@@ -221,8 +221,9 @@ def test_concurrent_first_saves_of_one_answer_give_one_200_and_one_409(world, db
 
 def test_lbf_may_not_save_an_organisations_answers(world, db):
     form = estate_form(db, package_of(db, 101), 1)
-    with pytest.raises(service.Locked):
+    with pytest.raises(service.Locked) as refused:
         save(db, form, "a_challenges", True, version=0, user="lbf")
+    assert refused.value.message == "Du kan ikke redigere denne dokumentationspakke."
     db.session.rollback()
     assert stored(db, form.id) == {}
     assert package_of(db, 101).status == PackageStatus.READY
