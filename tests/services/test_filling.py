@@ -132,6 +132,19 @@ def test_the_statuses_a_first_save_moves_are_logged_field_by_field(world, db):
     ]
 
 
+def test_each_saved_answer_is_logged_with_its_old_and_new_value(world, db):
+    form = estate_form(db, package_of(db, 101), 1)
+    save(db, form, "a_challenges", True)
+    save(db, form, "a_challenges", False)
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "answer").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.field, e.old_value, e.new_value) for e in entries] == [
+        (f"{form.id}:a_challenges", None, "True"),
+        (f"{form.id}:a_challenges", "True", "False"),
+    ]
+
+
 def test_an_empty_first_answer_saves_nothing_and_answers_with_the_untouched_form(world, db):
     form = estate_form(db, package_of(db, 101), 1)
     before = now()
