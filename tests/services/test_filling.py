@@ -143,6 +143,11 @@ def test_each_saved_answer_is_logged_with_its_old_and_new_value(world, db):
         (f"{form.id}:a_challenges", None, "True"),
         (f"{form.id}:a_challenges", "True", "False"),
     ]
+    answer = db.session.scalar(select(Answer).where(Answer.form_id == form.id))
+    bo = db.session.scalar(select(AppUser.id).where(AppUser.username == "bo"))
+    assert {(e.entity, e.entity_id, e.package_id, e.user_id) for e in entries} == {
+        ("Answer", answer.id, form.package_id, bo)
+    }
 
 
 def test_an_empty_first_answer_saves_nothing_and_answers_with_the_untouched_form(world, db):
