@@ -92,4 +92,5 @@ def import_register(import_id: int) -> str:
     """Check and import one uploaded register file (a second run finds it finished)."""
     from app.services.registers import run_import
 
-    return run_import(import_id).status.value
+    entry = run_import(import_id)
+    return entry.status.value if entry is not None else "MISSING"

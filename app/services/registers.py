@@ -72,8 +72,16 @@ def queue_import(register: str, filename: str, content: bytes, actor: Actor) -> 
 def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
     """Check and import one queued file; its status, progress and report are committed as it
     goes, so its page can follow it."""
-    entry = db.session.get(RegisterImport, import_id)
-    if entry is None or entry.status.is_finished:
+    # the job's row locked and read after the lock: a second run of the same job (a retry,
+    # a second worker) finds it taken or finished and does nothing
+    entry = db.session.scalar(
+        select(RegisterImport)
+        .where(RegisterImport.id == import_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if entry is None or entry.status != ImportStatus.QUEUED:
+        db.session.rollback()
         return entry
     _step(entry, ImportStatus.RUNNING, 10)
     register = FORMATS[entry.register]

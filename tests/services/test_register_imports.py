@@ -258,3 +258,12 @@ def test_amounts_that_turn_a_figure_red_reopen_a_completed_estate_form(world, db
     run_import(queue_import("accounts_amounts", "a.csv", amounts(0.1), LBF).id)
     db.session.expire_all()
     assert db.session.get(Form, form.id).status == FormStatus.IN_PROGRESS
+
+
+def test_a_job_run_again_after_it_finished_changes_nothing(world, db):
+    entry = run(HEADER + f"101;{YEAR};2031-05-31;;\n")
+    logged = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()))
+    again = run_import(entry.id)
+    assert (again.status, again.changed) == (ImportStatus.IMPORTED, 1)
+    assert db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc())) == logged
+    assert run_import(10**9) is None
