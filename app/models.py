@@ -348,17 +348,37 @@ class KeyFigureValue(Model):
 
 
 class Benchmark(Model):
-    """The reference value of a key figure in a dialogue year; `indexed` when carried forward."""
+    """The reference value of a key figure in a dialogue year for one peer group ('' is the
+    whole sector); `basis` is the number of filed accounts it was computed from (none when LBF
+    set it by hand) and `indexed` marks last year's benchmark carried forward by the index."""
 
     __tablename__ = "benchmark"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(80))
+    peer_group: Mapped[str] = mapped_column(String(20), default="", server_default="")
     value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    basis: Mapped[int | None] = mapped_column(Integer, nullable=True)
     indexed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
-    __table_args__ = (UniqueConstraint("year", "key", name="uq_benchmark_year_key"),)
+    __table_args__ = (
+        UniqueConstraint("year", "key", "peer_group", name="uq_benchmark_year_key_peer"),
+    )
+
+
+class BenchmarkIndex(Model):
+    """The index LBF carries last year's benchmarks forward by, where too few accounts are
+    filed for a benchmark of its own: this year's = last year's × (1 + percent / 100)."""
+
+    __tablename__ = "benchmark_index"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    description: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    __table_args__ = (CheckConstraint("percent > -100", name="ck_benchmark_index_percent"),)
 
 
 class FlagThreshold(Model):

@@ -23,6 +23,7 @@ import yaml
 
 __all__ = [
     "APPLIES_TO",
+    "BenchmarkDefinition",
     "COLUMNS",
     "COMPUTED_SOURCES",
     "DEFAULT_COLUMN_LABELS",
@@ -30,7 +31,9 @@ __all__ = [
     "DIRECTIONS",
     "FORM_KINDS",
     "ITEM_KINDS",
+    "PEER_GROUPS",
     "QUESTION_KINDS",
+    "STATISTICS",
     "Computed",
     "DefinitionError",
     "FormDefinition",
@@ -301,6 +304,23 @@ ACCOUNT_AMOUNTS = (
 )
 
 
+# how a key figure's benchmark is computed from the sector's values (`app.rules.benchmarks`)
+STATISTICS = ("median", "mean")
+PEER_GROUPS = ("sector", "dwelling_type", "organisation_kind")
+
+
+@dataclass(frozen=True)
+class BenchmarkDefinition:
+    """The benchmark of a key figure: `statistic` over the values of the subject's peer group
+    (the whole sector, estates of the same dwelling type, or housing and administration
+    organisations apart), computed where at least `minimum_accounts` filed accounts give a
+    value; below that, last year's benchmark indexed."""
+
+    statistic: str = "median"
+    peer_group: str = "sector"
+    minimum_accounts: int = 20
+
+
 @dataclass(frozen=True)
 class Formula:
     """A key figure from the accounts: numerator / denominator × factor, each an amount of the
@@ -328,6 +348,7 @@ class KeyFigureDefinition:
     red: float | None = None
     help: str | None = None
     formula: Formula | None = None  # computed from the accounts' amounts
+    benchmark: BenchmarkDefinition = field(default_factory=BenchmarkDefinition)
 
     @property
     def has_critical_rule(self) -> bool:
@@ -534,7 +555,9 @@ class _Parser:
     def parse_key_figure(self, key: str, data: Any, path: str) -> KeyFigureDefinition:
         data = self.mapping(data, path)
         critical = {"direction", "yellow", "red"}
-        self.keys(data, path, {"label", "unit", "decimals"}, {"help", "formula"} | critical)
+        self.keys(
+            data, path, {"label", "unit", "decimals"}, {"help", "formula", "benchmark"} | critical
+        )
         decimals = data["decimals"]
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4:
             raise self.fail(
@@ -573,7 +596,36 @@ class _Parser:
             formula=(
                 self.formula(data["formula"], _join(path, "formula")) if "formula" in data else None
             ),
+            benchmark=(
+                self.benchmark(data["benchmark"], _join(path, "benchmark"))
+                if "benchmark" in data
+                else BenchmarkDefinition()
+            ),
         )
+
+    def benchmark(self, data: Any, path: str) -> BenchmarkDefinition:
+        data = self.mapping(data, path)
+        self.keys(data, path, set(), {"statistic", "peer_group", "minimum_accounts"})
+        default = BenchmarkDefinition()
+        statistic = data.get("statistic", default.statistic)
+        if statistic not in STATISTICS:
+            raise self.fail(
+                _join(path, "statistic"),
+                f"must be one of {', '.join(STATISTICS)}, not {statistic!r}",
+            )
+        peer_group = data.get("peer_group", default.peer_group)
+        if peer_group not in PEER_GROUPS:
+            raise self.fail(
+                _join(path, "peer_group"),
+                f"must be one of {', '.join(PEER_GROUPS)}, not {peer_group!r}",
+            )
+        minimum = data.get("minimum_accounts", default.minimum_accounts)
+        if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+            raise self.fail(
+                _join(path, "minimum_accounts"),
+                f"must be a whole number of 1 or more, not {minimum!r}",
+            )
+        return BenchmarkDefinition(statistic, peer_group, minimum)
 
     def formula(self, data: Any, path: str) -> Formula:
         data = self.mapping(data, path)

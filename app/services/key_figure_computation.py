@@ -1,6 +1,7 @@
 """The accounts' key figures of a year, computed from the imported amounts for the whole
 sector in one pass (`app.rules.formulas`) and stored as the key figure values of the dialogue
-year that follows the accounting year; the year's statuses are then derived again, since a
+year that follows the accounting year, with that year's benchmarks computed from them
+(`app.services.benchmark_computation`); the year's statuses are then derived again, since a
 figure may have turned yellow or red."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.models import AccountsAmount, KeyFigureValue, Package
 from app.questionnaires import load
 from app.rules.formulas import compute_key_figures
+from app.services.benchmark_computation import compute_year_benchmarks
 
 SOURCE = "accounts"
 
@@ -27,7 +29,8 @@ def compute_accounts_figures(accounting_year: int) -> int:
         )
         or current_app.config["QUESTIONNAIRE_VERSION"]
     )
-    formulas = {k: d.formula for k, d in load(version).key_figures.items() if d.formula}
+    questionnaire = load(version)
+    formulas = {k: d.formula for k, d in questionnaire.key_figures.items() if d.formula}
     rows = db.session.execute(
         select(
             AccountsAmount.organisation_id,
@@ -57,4 +60,5 @@ def compute_accounts_figures(accounting_year: int) -> int:
     ]
     for start in range(0, len(values), 5000):
         db.session.execute(insert(KeyFigureValue), values[start : start + 5000])
+    compute_year_benchmarks(year, questionnaire)
     return len(values)

@@ -14,12 +14,15 @@ from app.models import (
     FlagThreshold,
     KeyFigureValue,
     Municipality,
+    Organisation,
     Region,
 )
 from app.questionnaires import Questionnaire
+from app.rules.benchmarks import SECTOR, dwelling_type, peer_of
 from app.rules.enums import Flag
 from app.rules.flags import ACCOUNTS_NOT_FILED, FlagResult, flag_for
 from app.rules.key_figures import ACCOUNTS_FIGURES, rule_for
+from app.services.benchmark_computation import index_factor
 
 
 @dataclass(frozen=True)
@@ -41,18 +44,67 @@ class BenchmarkValue:
     indexed: bool
 
 
-def benchmarks(year: int, keys) -> dict[str, BenchmarkValue]:
-    """This year's benchmarks; where one is missing, last year's carried forward (indexed)."""
-    rows = db.session.execute(
-        select(Benchmark.year, Benchmark.key, Benchmark.value, Benchmark.indexed).where(
-            Benchmark.year.in_([year, year - 1]), Benchmark.key.in_(list(keys))
+class Benchmarks:
+    """The benchmarks a year's forms are compared with, by key figure and peer group. Where
+    the subject's peer group has none, the whole sector's applies; where the year has neither,
+    last year's, multiplied by the year's index and marked as indexed."""
+
+    def __init__(self, year: int, keys):
+        keys = list(keys)
+        rows = db.session.execute(
+            select(
+                Benchmark.year,
+                Benchmark.key,
+                Benchmark.peer_group,
+                Benchmark.value,
+                Benchmark.indexed,
+            ).where(Benchmark.year.in_([year, year - 1]), Benchmark.key.in_(keys))
+        ).all()
+        self._year = year
+        self._found = {(r.year == year, r.key, r.peer_group): r for r in rows}
+        self._factor: float | None = None
+        # whether any subject's peer group matters, or the whole sector's benchmark is all
+        self.has_peer_groups = any(r.peer_group != SECTOR for r in rows)
+
+    def get(self, key: str, peer_group: str = SECTOR) -> BenchmarkValue | None:
+        for this_year in (True, False):
+            for peer in dict.fromkeys((peer_group, SECTOR)):
+                row = self._found.get((this_year, key, peer))
+                if row is None:
+                    continue
+                if this_year:
+                    return BenchmarkValue(float(row.value), row.indexed)
+                if self._factor is None:  # read once, and only when last year's is needed
+                    self._factor = index_factor(self._year)
+                return BenchmarkValue(float(row.value) * self._factor, True)
+        return None
+
+
+def peer_groups(organisation_id: int, estate_ids: list[int] | None) -> dict[int | None, tuple]:
+    """Each subject's (dwelling type, organisation kind): the organisation's own figures under
+    None, each estate's under its id."""
+    if estate_ids is None:
+        kind = db.session.scalar(
+            select(Organisation.kind).where(Organisation.id == organisation_id)
         )
+        return {None: (None, getattr(kind, "value", kind))}
+    rows = db.session.execute(
+        select(
+            Estate.id, Estate.family_dwellings, Estate.elderly_dwellings, Estate.youth_dwellings
+        ).where(Estate.organisation_id == organisation_id)
     ).all()
-    found: dict[str, BenchmarkValue] = {}
-    for row in sorted(rows, key=lambda r: r.year):
-        indexed = row.indexed or row.year < year
-        found[row.key] = BenchmarkValue(float(row.value), indexed)
-    return found
+    wanted = set(estate_ids)
+    return {
+        estate_id: (dwelling_type(family, elderly, youth), None)
+        for estate_id, family, elderly, youth in rows
+        if estate_id in wanted
+    }
+
+
+def _benchmark_for(bench: Benchmarks, definition, peers: tuple | None) -> BenchmarkValue | None:
+    dwelling, kind = peers or (None, None)
+    peer = peer_of(definition.benchmark, dwelling=dwelling, organisation_kind=kind)
+    return bench.get(definition.key, peer or SECTOR)
 
 
 def thresholds(year: int, keys) -> dict[str, tuple[str, float, float]]:
@@ -114,21 +166,22 @@ def figure_cells(
         return {}
     filed = accounts_filed(organisation_id, year - 1)
     values = _values(organisation_id, estate_ids, (year, year - 1), keys)
-    bench = benchmarks(year, keys)
+    bench = Benchmarks(year, keys)
     overrides = thresholds(year, keys)
     subjects = [None] if estate_ids is None else estate_ids
+    peers = peer_groups(organisation_id, estate_ids) if bench.has_peer_groups else {}
     per_key = {
         key: (
             questionnaire.key_figure(key),
             rule_for(questionnaire.key_figure(key), overrides.get(key)),
-            bench.get(key),
             key in ACCOUNTS_FIGURES and not filed,
         )
         for key in keys
     }
     cells: dict[int | None, dict[str, FigureCell]] = defaultdict(dict)
     for subject in subjects:
-        for key, (definition, rule, benchmark, unfiled) in per_key.items():
+        for key, (definition, rule, unfiled) in per_key.items():
+            benchmark = _benchmark_for(bench, definition, peers.get(subject))
             # no filing, no key figures: older accounts are never used instead
             value = None if unfiled else values.get((subject, year, key))
             result = flag_for(value, benchmark.value if benchmark else None, rule)
@@ -156,9 +209,11 @@ def estate_flags(
     keys = list(dict.fromkeys(keys))
     filed = accounts_filed(organisation_id, year - 1)
     values = _values(organisation_id, estate_ids, (year,), keys)
-    bench = benchmarks(year, keys)
+    bench = Benchmarks(year, keys)
     overrides = thresholds(year, keys)
-    rules = {key: rule_for(questionnaire.key_figure(key), overrides.get(key)) for key in keys}
+    definitions = {key: questionnaire.key_figure(key) for key in keys}
+    rules = {key: rule_for(definitions[key], overrides.get(key)) for key in keys}
+    peers = peer_groups(organisation_id, estate_ids) if bench.has_peer_groups else {}
     wanted = set(estate_ids)
     flags: dict[int, dict[str, Flag]] = defaultdict(dict)
     for (estate_id, _year, key), value in values.items():
@@ -166,7 +221,7 @@ def estate_flags(
             continue
         if key in ACCOUNTS_FIGURES and not filed:
             continue
-        benchmark = bench.get(key)
+        benchmark = _benchmark_for(bench, definitions[key], peers.get(estate_id))
         if rules[key] is not None and benchmark is not None:
             flag = flag_for(value, benchmark.value, rules[key]).flag
             if flag != Flag.NONE:

@@ -941,3 +941,34 @@ def test_definition_rejects_a_figure_in_two_groups_and_figures_beside_groups():
     assert_rejected(
         doc, "forms.HOUSING_REPORT.sections[1].items[2]", "give figures or figure_groups"
     )
+
+
+def test_a_key_figure_without_a_benchmark_entry_is_compared_with_the_sectors_median():
+    definition = parse(minimal_document(), SOURCE).key_figures["rent_per_m2_family"].benchmark
+    assert (definition.statistic, definition.peer_group, definition.minimum_accounts) == (
+        "median",
+        "sector",
+        20,
+    )
+
+
+def test_the_shipped_accounts_figures_compare_organisations_by_kind_and_estates_by_type(shipped):
+    figures = shipped.key_figures
+    assert figures["admin_contribution_per_unit"].benchmark.peer_group == "organisation_kind"
+    assert figures["maintenance_provision_annual_per_m2"].benchmark.peer_group == "dwelling_type"
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "path", "reason"),
+    [
+        ({"statistic": "mode"}, "statistic", "must be one of median, mean, not 'mode'"),
+        ({"peer_group": "region"}, "peer_group", "must be one of sector, dwelling_type"),
+        ({"minimum_accounts": 0}, "minimum_accounts", "must be a whole number of 1 or more"),
+        ({"minimum_accounts": 2.5}, "minimum_accounts", "must be a whole number of 1 or more"),
+        ({"peers": "sector"}, "peers", "unknown key 'peers'"),
+    ],
+)
+def test_definition_rejects_a_benchmark_it_cannot_compute(benchmark, path, reason):
+    doc = minimal_document()
+    doc["key_figures"]["admin_contribution_per_unit"]["benchmark"] = benchmark
+    assert_rejected(doc, f"key_figures.admin_contribution_per_unit.benchmark.{path}", reason)

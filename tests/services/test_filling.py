@@ -581,7 +581,8 @@ def test_autosave_that_keeps_the_form_status_makes_at_most_nine_statements(world
         event.remove(engine, "before_cursor_execute", count)
     assert (saved.form_status, again.form_status) == (FormStatus.IN_PROGRESS,) * 2
     # each: lock the form, read it, read its answers, write the answer, write the audit entry,
-    # and the key figures (4) when a flag could change a section's status; the package never
+    # and the key figures (4; 5 where the year's benchmarks are per peer group) when a flag
+    # could change a section's status; the package never
     assert len(statements) <= 2 * 9, "\n".join(s[:90] for s in statements)
     assert not [s for s in statements if s.lower().startswith(("select package", "update package"))]
 
