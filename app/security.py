@@ -24,6 +24,7 @@ from app.models import (
     Attachment,
     AuditEntry,
     Benchmark,
+    BenchmarkIndex,
     ComplaintCaseCount,
     Estate,
     FlagThreshold,
@@ -219,6 +220,7 @@ _FILTERS = {
     Region: lambda actor: true(),
     Municipality: lambda actor: true(),
     Benchmark: lambda actor: true(),
+    BenchmarkIndex: lambda actor: true(),
     FlagThreshold: lambda actor: true(),
     MunicipalityFigure: lambda actor: true(),
     ComplaintCaseCount: lambda actor: _organisation_scoped(

@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "agreement_added": N_("Aftale registreret"),
     "agreement_removed": N_("Aftale fjernet"),
     "delete": N_("Slettet"),
+    "benchmark_computed": N_("Benchmark beregnet"),
 }
 ENTITY_LABELS = {
     "Package": N_("Dokumentationspakke"),
@@ -76,6 +77,7 @@ ENTITY_LABELS = {
     "Municipality": N_("Kommune"),
     "Region": N_("Region"),
     "Benchmark": N_("Benchmark"),
+    "BenchmarkIndex": N_("Indeks for fremskrivning"),
     "FlagThreshold": N_("Tærskel for kritisk værdi"),
     "AppUser": N_("Bruger"),
     "Attachment": N_("Vedhæftet dokument"),

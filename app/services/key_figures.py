@@ -1,5 +1,7 @@
 """Key figures of a form: value, benchmark, last year's value and the critical flag."""
 
+from __future__ import annotations
+
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,6 +46,12 @@ class BenchmarkValue:
     indexed: bool
 
 
+@dataclass(frozen=True)
+class _Row:
+    value: float
+    indexed: bool
+
+
 class Benchmarks:
     """The benchmarks a year's forms are compared with, by key figure and peer group. Where
     the subject's peer group has none, the whole sector's applies; where the year has neither,
@@ -65,6 +73,20 @@ class Benchmarks:
         self._factor: float | None = None
         # whether any subject's peer group matters, or the whole sector's benchmark is all
         self.has_peer_groups = any(r.peer_group != SECTOR for r in rows)
+
+    def changed(self, removed, key: str, added) -> Benchmarks:
+        """A copy as it would be with the (key, peer group) `removed` and `added` (peer group,
+        value) set for `key` in this year: what a change LBF has not yet saved would give."""
+        copy = object.__new__(Benchmarks)
+        copy.__dict__.update(self.__dict__)
+        copy._found = dict(self._found)
+        if removed is not None:
+            copy._found.pop((True, *removed), None)
+        if added is not None:
+            peer, value = added
+            copy._found[(True, key, peer)] = _Row(value, False)
+        copy.has_peer_groups = self.has_peer_groups or any(p != SECTOR for _, _, p in copy._found)
+        return copy
 
     def get(self, key: str, peer_group: str = SECTOR) -> BenchmarkValue | None:
         for this_year in (True, False):

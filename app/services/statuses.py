@@ -172,7 +172,9 @@ def fire_derived(package: Package, target: PackageStatus) -> None:
 
 # --- the year's refresh after new thresholds or benchmarks -------------------------------------
 
-_DERIVED = (PackageStatus.READY, PackageStatus.IN_PROGRESS, PackageStatus.COMPLETE)
+# a package not yet submitted: its status follows its forms, and benchmarks may still change
+DERIVED_STATUSES = (PackageStatus.READY, PackageStatus.IN_PROGRESS, PackageStatus.COMPLETE)
+_DERIVED = DERIVED_STATUSES
 
 
 def refresh_year_statuses(year: int) -> int:

@@ -8,7 +8,7 @@ _SECURITY_ENTRIES = {"List Users": "Stamdata", "List Roles": "Administration"}
 
 def register(appbuilder) -> None:
     from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
-    from app.views.benchmarks import BenchmarkView, FlagThresholdView
+    from app.views.benchmarks import BenchmarkIndexView, BenchmarkView, FlagThresholdView
     from app.views.dialogue import DialogueView
     from app.views.filling import FormPageView, PackageContentView
     from app.views.masterdata import EstateView, MunicipalityView, OrganisationView, RegionView
@@ -62,6 +62,13 @@ def register(appbuilder) -> None:
         "Benchmarks",
         label=_l("Benchmarks"),
         icon="fa-balance-scale",
+        category="Administration",
+    )
+    appbuilder.add_view(
+        BenchmarkIndexView,
+        "Benchmarkindeks",
+        label=_l("Indeks for fremskrivning"),
+        icon="fa-line-chart",
         category="Administration",
     )
     appbuilder.add_view(

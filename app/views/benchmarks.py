@@ -1,18 +1,24 @@
 """LBF maintains the benchmarks and the critical-value thresholds per key figure and year."""
 
-from flask import current_app, flash
+from flask import current_app, flash, jsonify, request
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
-from app.models import Benchmark, FlagThreshold
+from app.extensions import db
+from app.models import Benchmark, BenchmarkIndex, FlagThreshold
 from app.questionnaires import load
+from app.rules.benchmarks import PEER_LABELS, SECTOR
 from app.rules.enums import N_
 from app.rules.flags import EITHER_WAY, HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
+from app.security import visible
+from app.services.flag_effect import FlagEffect, flag_effect
 from app.tasks import refresh_year_statuses
 from app.views.base import CheckedWrites, ScopedModelView
+from app.views.formatting import danish_integer
 
 
 class InvalidThreshold(Exception):
@@ -49,6 +55,49 @@ DIRECTION_LABELS = {
 }
 
 
+def _number(text: str) -> float:
+    value = float((text or "").strip().replace(",", "."))
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+class _ShowsEffect:
+    """The add and edit forms say, before anything is saved, how many forms of packages not
+    yet submitted would change their yellow or red mark (js/flag-effect.js asks `effect`)."""
+
+    add_template = "effect/add.html"
+    edit_template = "effect/edit.html"
+
+    def effect_of(self, args) -> FlagEffect:
+        raise NotImplementedError
+
+    @expose("/effect")
+    @has_access
+    def effect(self):
+        try:
+            effect = self.effect_of(request.args)
+        except (KeyError, ValueError, TypeError):
+            return jsonify(
+                packages=None,
+                forms=None,
+                text=gettext("Udfyld år, nøgletal og værdier for at se virkningen."),
+            )
+        if effect.forms == 0:
+            text = gettext("Ingen markeringer ændres i pakker, der endnu ikke er fremsendt.")
+        else:
+            text = ngettext(
+                "%(forms)d skema i %(packages)d dokumentationspakke, der endnu ikke er "
+                "fremsendt, får en anden gul eller rød markering.",
+                "%(forms)d skemaer i %(packages)d dokumentationspakker, der endnu ikke er "
+                "fremsendt, får en anden gul eller rød markering.",
+                effect.forms,
+                forms=effect.forms,
+                packages=effect.packages,
+            )
+        return jsonify(packages=effect.packages, forms=effect.forms, text=text)
+
+
 class _RefreshesStatuses:
     """A changed benchmark or threshold can make a comment required or no longer required:
     the year's statuses are derived again (in the background when a broker is configured)."""
@@ -68,7 +117,7 @@ class _RefreshesStatuses:
         flash(gettext("Status for skemaerne i %(year)s bliver opdateret.", year=item.year), "info")
 
 
-class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
+class FlagThresholdView(_ShowsEffect, _RefreshesStatuses, CheckedWrites, ScopedModelView):
     datamodel = SQLAInterface(FlagThreshold)
     list_title = _l("Tærskler for kritiske værdier")
     show_title = add_title = edit_title = _l("Tærskel for kritisk værdi")
@@ -98,6 +147,14 @@ class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
         ),
     }
 
+    def effect_of(self, args) -> FlagEffect:
+        direction = args["direction"]
+        if direction not in DIRECTION_LABELS:
+            raise ValueError(direction)
+        rule = (direction, _number(args["yellow"]), _number(args["red"]))
+        CriticalRule(*rule)  # a threshold that could not be saved has no effect to show
+        return flag_effect(int(args["year"]), args["key"], threshold=rule)
+
     def check_item(self, item):
         try:
             CriticalRule(item.direction, float(item.yellow), float(item.red))
@@ -105,23 +162,107 @@ class FlagThresholdView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
             raise InvalidThreshold(gettext("Tærsklerne skal opfylde 0 ≤ gul ≤ rød.")) from error
 
 
-class BenchmarkView(_RefreshesStatuses, ScopedModelView):
+def _peer_group_choices():
+    return [(peer, gettext(label)) for peer, label in PEER_LABELS.items()]
+
+
+def _peer_group_label(peer):
+    return gettext(PEER_LABELS[peer]) if peer in PEER_LABELS else peer
+
+
+def _basis_label(basis):
+    if basis is None:
+        return gettext("Sat af LBF")
+    return danish_integer(basis)
+
+
+class BenchmarkView(_ShowsEffect, _RefreshesStatuses, ScopedModelView):
     datamodel = SQLAInterface(Benchmark)
     list_title = _l("Benchmarks")
     show_title = add_title = edit_title = _l("Benchmark")
-    list_columns = ["year", "key", "value", "indexed"]
-    add_columns = edit_columns = show_columns = list_columns
-    search_columns = ["year", "key", "indexed"]
+    list_columns = ["year", "key", "peer_group", "value", "basis", "indexed"]
+    show_columns = list_columns
+    add_columns = edit_columns = ["year", "key", "peer_group", "value", "indexed"]
+    search_columns = ["year", "key", "peer_group", "indexed"]
     base_order = ("year", "desc")
     label_columns = {
         "year": _l("Styringsdialogår"),
         "key": _l("Nøgletal"),
+        "peer_group": _l("Sammenligningsgruppe"),
         "value": _l("Benchmark"),
+        "basis": _l("Antal regnskaber"),
         "indexed": _l("Fremskrevet (indekseret)"),
     }
-    formatters_columns = {"key": _figure_label}
+    description_columns = {
+        "peer_group": _l(
+            "Hvem nøgletallet sammenlignes med. Har en afdeling eller organisation ingen "
+            "benchmark for sin gruppe, bruges hele sektorens."
+        ),
+        "basis": _l(
+            "Antal indberettede regnskaber, benchmarket er beregnet af. Under nøgletallets "
+            "minimum bruges sidste års benchmark ganget med årets indeks."
+        ),
+    }
+    formatters_columns = {
+        "key": _figure_label,
+        "peer_group": _peer_group_label,
+        "basis": _basis_label,
+    }
     add_form_extra_fields = edit_form_extra_fields = {
         "key": SelectField(
             _l("Nøgletal"), choices=lambda: _figure_choices(False), widget=Select2Widget()
         ),
+        "peer_group": SelectField(
+            _l("Sammenligningsgruppe"), choices=_peer_group_choices, widget=Select2Widget()
+        ),
     }
+
+    def effect_of(self, args) -> FlagEffect:
+        replaces = None
+        if args.get("id"):
+            edited = db.session.scalar(visible(Benchmark).where(Benchmark.id == int(args["id"])))
+            if edited is None:
+                raise KeyError("id")
+            replaces = (edited.key, edited.peer_group)
+        peer = args.get("peer_group", SECTOR)
+        if peer not in PEER_LABELS:
+            raise ValueError(peer)
+        return flag_effect(
+            int(args["year"]),
+            args["key"],
+            benchmark=(peer, _number(args["value"])),
+            replaces=replaces,
+        )
+
+    def pre_add(self, item):
+        item.basis = None  # a benchmark set by hand rests on no count of accounts
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        item.basis = None
+        super().pre_update(item)
+
+
+class BenchmarkIndexView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
+    datamodel = SQLAInterface(BenchmarkIndex)
+    list_title = _l("Indeks for fremskrivning af benchmarks")
+    show_title = add_title = edit_title = _l("Indeks for fremskrivning")
+    list_columns = ["year", "percent", "description"]
+    add_columns = edit_columns = show_columns = list_columns
+    base_order = ("year", "desc")
+    label_columns = {
+        "year": _l("Styringsdialogår"),
+        "percent": _l("Ændring i procent"),
+        "description": _l("Indeks"),
+    }
+    description_columns = {
+        "percent": _l(
+            "Har en sammenligningsgruppe for få indberettede regnskaber, bliver sidste års "
+            "benchmark ganget med 1 + procent / 100. Uden indeks for året bruges det uændret."
+        ),
+        "description": _l("Fx nettoprisindekset, og hvornår tallet er hentet."),
+    }
+
+    def check_item(self, item):
+        if item.percent is None or item.percent <= -100:
+            raise InvalidThreshold(gettext("Ændringen skal være større end -100 procent."))
