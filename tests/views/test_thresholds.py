@@ -6,6 +6,13 @@ from app.models import Estate, FlagThreshold, Form, Organisation, Package
 from app.rules.enums import FormStatus
 from app.services import forms as service
 from tests.conftest import login
+from tests.services.test_benchmark_computation import (  # noqa: F401 (the fixture)
+    YEAR,
+    ids,
+    sector,
+    set_dwellings,
+)
+from tests.views.test_benchmark_screens import year_2030  # noqa: F401 (the fixture)
 
 
 def _estate_form(db):
@@ -122,3 +129,62 @@ def test_lbf_sets_a_threshold_far_from_the_benchmark_either_way(world, db, clien
     assert threshold("either_way") is True
     listing = client.get("/flagthresholdview/list/").get_data(as_text=True)
     assert "Langt fra benchmark, over eller under" in listing
+
+
+def test_a_lowered_threshold_adds_flags_on_estate_forms_as_well_as_reports(
+    year_2030,  # noqa: F811
+    db,
+    client,
+):
+    """2030: 751's administration contribution 4,000 is 14 % above the housing benchmark of
+    3,500; estate 1 of 752 is given 120 kr. per m² of provisions, 20 % below the family
+    benchmark of 150. Both lie inside the shipped yellow limit of 25 %, and inside a lowered
+    one of 10 % both are flagged."""
+    from app.models import KeyFigureValue
+
+    organisations, estates = ids(db)
+    db.session.add(
+        KeyFigureValue(
+            year=YEAR,
+            key="maintenance_provision_annual_per_m2",
+            organisation_id=organisations[752],
+            estate_id=estates[(752, 1)],
+            value=120,
+            source="accounts",
+        )
+    )
+    db.session.commit()
+    set_dwellings(db, 752, 1, 10, 0, 0)
+    db.session.commit()
+
+    def report():
+        return db.session.scalar(
+            select(Form)
+            .join(Package)
+            .where(
+                Package.organisation_id == organisations[751],
+                Package.year == YEAR,
+                Form.estate_id.is_(None),
+            )
+        )
+
+    def estate():
+        return db.session.scalar(
+            select(Form)
+            .where(Form.estate_id == estates[(752, 1)])
+            .join(Package)
+            .where(Package.year == YEAR)
+        )
+
+    assert "accounts_key_figures" not in _flags(report())
+    assert "maintenance_annual" not in _flags(estate())
+    login(client, "lbf")
+    for key, direction in (
+        ("admin_contribution_per_unit", "higher_is_worse"),
+        ("maintenance_provision_annual_per_m2", "lower_is_worse"),
+    ):
+        data = {"year": YEAR, "key": key, "direction": direction, "yellow": 10, "red": 40}
+        assert client.post("/flagthresholdview/add", data=data).status_code == 302
+    db.session.expire_all()
+    assert "accounts_key_figures" in _flags(report())
+    assert "maintenance_annual" in _flags(estate())
