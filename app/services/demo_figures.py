@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from app.extensions import db
 from app.models import (
     Benchmark,
+    BenchmarkIndex,
     ComplaintCaseCount,
     Estate,
     KeyFigureValue,
@@ -165,9 +166,13 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         for municipality_id in db.session.scalars(select(Municipality.id))
         for year in years
     ]
+    # the index that carries last year's benchmarks into the newest year, where too few
+    # accounts are filed (INDEXED_BENCHMARK)
+    index = [{"year": newest, "percent": 2.1, "description": "Nettoprisindeks (demo)"}]
     for table, batch in (
         (KeyFigureValue, rows),
         (Benchmark, benchmarks),
+        (BenchmarkIndex, index),
         (ComplaintCaseCount, complaints),
         (MunicipalityFigure, municipal),
     ):

@@ -212,9 +212,8 @@ class BenchmarkView(_ShowsEffect, _RefreshesStatuses, ScopedModelView):
         "key": SelectField(
             _l("Nøgletal"), choices=lambda: _figure_choices(False), widget=Select2Widget()
         ),
-        "peer_group": SelectField(
-            _l("Sammenligningsgruppe"), choices=_peer_group_choices, widget=Select2Widget()
-        ),
+        # a plain list: the whole sector's value is '' which Select2 would show as unchosen
+        "peer_group": SelectField(_l("Sammenligningsgruppe"), choices=_peer_group_choices),
     }
 
     def effect_of(self, args) -> FlagEffect:
