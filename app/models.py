@@ -179,6 +179,9 @@ class Package(Model):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     meeting_date: Mapped[dt.date | None] = mapped_column(Date)
+    # the benchmarks the package is compared with: those valid at this moment; set when the
+    # package is opened and moved only by "Opdater benchmarktal" before submission
+    benchmarks_as_of: Mapped[dt.datetime | None] = mapped_column(DateTime, default=_now)
 
     # a package is always shown with its organisation: load them together
     organisation: Mapped[Organisation] = relationship(back_populates="packages", lazy="joined")
@@ -350,7 +353,11 @@ class KeyFigureValue(Model):
 class Benchmark(Model):
     """The reference value of a key figure in a dialogue year for one peer group ('' is the
     whole sector); `basis` is the number of filed accounts it was computed from (none when LBF
-    set it by hand) and `indexed` marks last year's benchmark carried forward by the index."""
+    set it by hand) and `indexed` marks last year's benchmark carried forward by the index.
+
+    A benchmark is never changed in place: a new one is valid from the moment it is set, and
+    the one it replaces keeps its value with `valid_to`, so a package compared with it (its
+    `benchmarks_as_of`) keeps it until the organisation chooses to update."""
 
     __tablename__ = "benchmark"
 
@@ -361,9 +368,24 @@ class Benchmark(Model):
     value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     basis: Mapped[int | None] = mapped_column(Integer, nullable=True)
     indexed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    valid_from: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=_now, server_default="1970-01-01 00:00:00"
+    )
+    valid_to: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     __table_args__ = (
-        UniqueConstraint("year", "key", "peer_group", name="uq_benchmark_year_key_peer"),
+        # one current benchmark per figure, peer group and year
+        Index(
+            "uq_benchmark_current",
+            "year",
+            "key",
+            "peer_group",
+            unique=True,
+            sqlite_where=text("valid_to IS NULL"),
+            postgresql_where=text("valid_to IS NULL"),
+        ),
+        Index("ix_benchmark_year_key", "year", "key"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="ck_benchmark_valid"),
     )
 
 

@@ -36,7 +36,7 @@ _ORGANISATION = [
     *_ORGANISATION_MENU,
     *_SELF_SERVICE,
     ["AuditEntryView", "can_(list|show)"],
-    ["PackageContentView", "can_last_year"],
+    ["PackageContentView", "can_(last_year|benchmarks)"],
     ["FormPageView", "can_save"],
 ]
 

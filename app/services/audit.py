@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "agreement_removed": N_("Aftale fjernet"),
     "delete": N_("Slettet"),
     "benchmark_computed": N_("Benchmark beregnet"),
+    "update_benchmarks": N_("Benchmarktal opdateret"),
 }
 ENTITY_LABELS = {
     "Package": N_("Dokumentationspakke"),

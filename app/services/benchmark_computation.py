@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Float, and_, cast, delete, insert, select
+from flask import current_app
+from sqlalchemy import Float, and_, cast, select
 
 from app.extensions import db
 from app.models import (
@@ -18,10 +19,23 @@ from app.models import (
     Estate,
     KeyFigureValue,
     Organisation,
+    Package,
 )
-from app.questionnaires import Questionnaire
+from app.questionnaires import Questionnaire, load
 from app.rules.benchmarks import compute_benchmarks, dwelling_type
 from app.services import audit
+from app.services.reading import now
+
+
+def questionnaire_of_year(year: int) -> Questionnaire:
+    """The definitions the year's packages were opened with; the configured ones before."""
+    version = (
+        db.session.scalar(
+            select(Package.questionnaire_version).where(Package.year == year).limit(1)
+        )
+        or current_app.config["QUESTIONNAIRE_VERSION"]
+    )
+    return load(version)
 
 
 def index_factor(year: int) -> float:
@@ -30,9 +44,12 @@ def index_factor(year: int) -> float:
     return 1.0 if percent is None else 1 + float(percent) / 100
 
 
-def compute_year_benchmarks(year: int, questionnaire: Questionnaire) -> int:
+def compute_year_benchmarks(year: int, questionnaire: Questionnaire | None = None) -> int:
     """Replace the benchmarks of dialogue year `year` for the figures computed from the
-    accounts; returns how many benchmarks changed."""
+    accounts (by the definitions of the year's questionnaire unless given); returns how many
+    benchmarks changed."""
+    if questionnaire is None:
+        questionnaire = questionnaire_of_year(year)
     definitions = {
         key: definition.benchmark
         for key, definition in questionnaire.key_figures.items()
@@ -83,7 +100,9 @@ def compute_year_benchmarks(year: int, questionnaire: Questionnaire) -> int:
         (key, peer): float(value)
         for key, peer, value in db.session.execute(
             select(Benchmark.key, Benchmark.peer_group, Benchmark.value).where(
-                Benchmark.year == year - 1, Benchmark.key.in_(list(definitions))
+                Benchmark.year == year - 1,
+                Benchmark.key.in_(list(definitions)),
+                Benchmark.valid_to.is_(None),
             )
         )
     }
@@ -92,16 +111,21 @@ def compute_year_benchmarks(year: int, questionnaire: Questionnaire) -> int:
 
 
 def _replace(year: int, keys: list[str], computed) -> int:
+    """Each changed benchmark ends now and its successor starts now; a package keeps those
+    valid at its `benchmarks_as_of` until it updates."""
     old = {
         (b.key, b.peer_group): b
         for b in db.session.scalars(
-            select(Benchmark).where(Benchmark.year == year, Benchmark.key.in_(keys))
+            select(Benchmark).where(
+                Benchmark.year == year, Benchmark.key.in_(keys), Benchmark.valid_to.is_(None)
+            )
         )
     }
     new = {
         (c.key, c.peer_group): (Decimal(str(round(c.value, 4))), c.basis, c.indexed)
         for c in computed
     }
+    moment = now()
     changed = 0
     for subject in sorted(old.keys() | new.keys()):
         before = old.get(subject)
@@ -117,22 +141,20 @@ def _replace(year: int, keys: list[str], computed) -> int:
             old=None if before is None else before.value,
             new=None if subject not in new else new[subject][0],
         )
-    if not changed:
-        return 0
-    db.session.execute(delete(Benchmark).where(Benchmark.year == year, Benchmark.key.in_(keys)))
-    if new:
-        db.session.execute(
-            insert(Benchmark),
-            [
-                {
-                    "year": year,
-                    "key": key,
-                    "peer_group": peer,
-                    "value": value,
-                    "basis": basis,
-                    "indexed": indexed,
-                }
-                for (key, peer), (value, basis, indexed) in sorted(new.items())
-            ],
-        )
+        if before is not None:
+            before.valid_to = moment
+        if subject in new:
+            value, basis, indexed = new[subject]
+            db.session.add(
+                Benchmark(
+                    year=year,
+                    key=subject[0],
+                    peer_group=subject[1],
+                    value=value,
+                    basis=basis,
+                    indexed=indexed,
+                    valid_from=moment,
+                )
+            )
+        db.session.flush()  # the old one ended before its successor starts
     return changed

@@ -61,6 +61,7 @@ BY_TYPE = {
 # whose benchmark is carried forward from the year before shows it as indexed
 WITHOUT_BENCHMARK = "building_fee_renovation_share"
 INDEXED_BENCHMARK = "working_capital_per_unit"
+INDEX_PERCENT = 2.1
 COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
 
 
@@ -148,13 +149,20 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
     benchmarks = []
     for year in years:
         for key, (benchmark, _low, _high) in {**ORGANISATION_FIGURES, **ESTATE_FIGURES}.items():
-            if (year == newest and key == INDEXED_BENCHMARK) or (
-                year >= newest - 1 and key == WITHOUT_BENCHMARK
-            ):
+            if year >= newest - 1 and key == WITHOUT_BENCHMARK:
                 continue  # too few filed accounts for a valid benchmark
             drift = 1 + 0.02 * (year - min(years))
+            indexed = year == newest and key == INDEXED_BENCHMARK
+            if indexed:
+                # too few filed accounts: last year's benchmark by the net price index
+                drift = (1 + 0.02 * (year - 1 - min(years))) * (1 + INDEX_PERCENT / 100)
             benchmarks.append(
-                {"year": year, "key": key, "value": round(benchmark * drift, 2), "indexed": False}
+                {
+                    "year": year,
+                    "key": key,
+                    "value": round(benchmark * drift, 2),
+                    "indexed": indexed,
+                }
             )
     municipal = [
         {
@@ -168,7 +176,7 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
     ]
     # the index that carries last year's benchmarks into the newest year, where too few
     # accounts are filed (INDEXED_BENCHMARK)
-    index = [{"year": newest, "percent": 2.1, "description": "Nettoprisindeks (demo)"}]
+    index = [{"year": newest, "percent": INDEX_PERCENT, "description": "Nettoprisindeks (demo)"}]
     for table, batch in (
         (KeyFigureValue, rows),
         (Benchmark, benchmarks),

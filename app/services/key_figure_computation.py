@@ -7,14 +7,12 @@ figure may have turned yellow or red."""
 from __future__ import annotations
 
 import pandas as pd
-from flask import current_app
 from sqlalchemy import Float, cast, delete, insert, select
 
 from app.extensions import db
-from app.models import AccountsAmount, KeyFigureValue, Package
-from app.questionnaires import load
+from app.models import AccountsAmount, KeyFigureValue
 from app.rules.formulas import compute_key_figures
-from app.services.benchmark_computation import compute_year_benchmarks
+from app.services.benchmark_computation import compute_year_benchmarks, questionnaire_of_year
 
 SOURCE = "accounts"
 
@@ -23,13 +21,7 @@ def compute_accounts_figures(accounting_year: int) -> int:
     """Replace the accounts' key figures of the dialogue year after `accounting_year`;
     returns how many values were written."""
     year = accounting_year + 1
-    version = (
-        db.session.scalar(
-            select(Package.questionnaire_version).where(Package.year == year).limit(1)
-        )
-        or current_app.config["QUESTIONNAIRE_VERSION"]
-    )
-    questionnaire = load(version)
+    questionnaire = questionnaire_of_year(year)
     formulas = {k: d.formula for k, d in questionnaire.key_figures.items() if d.formula}
     rows = db.session.execute(
         select(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, and_, cast, func, select
+from sqlalchemy import Float, and_, cast, func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -24,7 +25,6 @@ from app.rules.benchmarks import SECTOR, dwelling_type, peer_of
 from app.rules.enums import Flag
 from app.rules.flags import ACCOUNTS_NOT_FILED, FlagResult, flag_for
 from app.rules.key_figures import ACCOUNTS_FIGURES, rule_for
-from app.services.benchmark_computation import index_factor
 
 
 @dataclass(frozen=True)
@@ -53,24 +53,30 @@ class _Row:
 
 
 class Benchmarks:
-    """The benchmarks a year's forms are compared with, by key figure and peer group. Where
-    the subject's peer group has none, the whole sector's applies; where the year has neither,
-    last year's, multiplied by the year's index and marked as indexed."""
+    """The benchmarks a year's forms are compared with, by key figure and peer group, as they
+    were at `as_of` (a package's `benchmarks_as_of`; None: the current ones). Where the
+    subject's peer group has none, the whole sector's applies; where the year has neither,
+    last year's, marked as carried forward."""
 
-    def __init__(self, year: int, keys):
-        keys = list(keys)
-        rows = db.session.execute(
-            select(
-                Benchmark.year,
-                Benchmark.key,
-                Benchmark.peer_group,
-                Benchmark.value,
-                Benchmark.indexed,
-            ).where(Benchmark.year.in_([year, year - 1]), Benchmark.key.in_(keys))
-        ).all()
-        self._year = year
-        self._found = {(r.year == year, r.key, r.peer_group): r for r in rows}
-        self._factor: float | None = None
+    def __init__(self, year: int, keys, as_of: dt.datetime | None = None):
+        query = select(
+            Benchmark.year,
+            Benchmark.key,
+            Benchmark.peer_group,
+            Benchmark.value,
+            Benchmark.indexed,
+        ).where(Benchmark.year.in_([year, year - 1]), Benchmark.key.in_(list(keys)))
+        if as_of is None:
+            query = query.where(Benchmark.valid_to.is_(None))
+        else:
+            query = query.where(
+                Benchmark.valid_from <= as_of,
+                or_(Benchmark.valid_to.is_(None), Benchmark.valid_to > as_of),
+            )
+        rows = db.session.execute(query).all()
+        self._found = {
+            (r.year == year, r.key, r.peer_group): _Row(float(r.value), r.indexed) for r in rows
+        }
         # whether any subject's peer group matters, or the whole sector's benchmark is all
         self.has_peer_groups = any(r.peer_group != SECTOR for r in rows)
 
@@ -78,27 +84,21 @@ class Benchmarks:
         """A copy as it would be with the (key, peer group) `removed` and `added` (peer group,
         value) set for `key` in this year: what a change LBF has not yet saved would give."""
         copy = object.__new__(Benchmarks)
-        copy.__dict__.update(self.__dict__)
         copy._found = dict(self._found)
         if removed is not None:
             copy._found.pop((True, *removed), None)
         if added is not None:
             peer, value = added
             copy._found[(True, key, peer)] = _Row(value, False)
-        copy.has_peer_groups = self.has_peer_groups or any(p != SECTOR for _, _, p in copy._found)
+        copy.has_peer_groups = any(p != SECTOR for _, _, p in copy._found)
         return copy
 
     def get(self, key: str, peer_group: str = SECTOR) -> BenchmarkValue | None:
         for this_year in (True, False):
             for peer in dict.fromkeys((peer_group, SECTOR)):
                 row = self._found.get((this_year, key, peer))
-                if row is None:
-                    continue
-                if this_year:
-                    return BenchmarkValue(float(row.value), row.indexed)
-                if self._factor is None:  # read once, and only when last year's is needed
-                    self._factor = index_factor(self._year)
-                return BenchmarkValue(float(row.value) * self._factor, True)
+                if row is not None:
+                    return BenchmarkValue(row.value, row.indexed or not this_year)
         return None
 
 
@@ -181,6 +181,7 @@ def figure_cells(
     organisation_id: int,
     year: int,
     estate_ids: list[int] | None = None,
+    as_of: dt.datetime | None = None,
 ) -> dict[int | None, dict[str, FigureCell]]:
     """Cells for the organisation (key None) or for each estate id, in one pass."""
     keys = list(dict.fromkeys(keys))
@@ -188,7 +189,7 @@ def figure_cells(
         return {}
     filed = accounts_filed(organisation_id, year - 1)
     values = _values(organisation_id, estate_ids, (year, year - 1), keys)
-    bench = Benchmarks(year, keys)
+    bench = Benchmarks(year, keys, as_of)
     overrides = thresholds(year, keys)
     subjects = [None] if estate_ids is None else estate_ids
     peers = peer_groups(organisation_id, estate_ids) if bench.has_peer_groups else {}
@@ -224,14 +225,19 @@ def figure_cells(
 
 
 def estate_flags(
-    questionnaire: Questionnaire, keys, organisation_id: int, year: int, estate_ids: list[int]
+    questionnaire: Questionnaire,
+    keys,
+    organisation_id: int,
+    year: int,
+    estate_ids: list[int],
+    as_of: dt.datetime | None = None,
 ) -> dict[int, dict[str, Flag]]:
     """The yellow and red flags of many estates at once: the report's view of its estates,
     without building a cell for every figure."""
     keys = list(dict.fromkeys(keys))
     filed = accounts_filed(organisation_id, year - 1)
     values = _values(organisation_id, estate_ids, (year,), keys)
-    bench = Benchmarks(year, keys)
+    bench = Benchmarks(year, keys, as_of)
     overrides = thresholds(year, keys)
     definitions = {key: questionnaire.key_figure(key) for key in keys}
     rules = {key: rule_for(definitions[key], overrides.get(key)) for key in keys}

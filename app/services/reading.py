@@ -84,11 +84,13 @@ def form_figures(form: Form, definition: FormDefinition) -> dict[str, FigureCell
     for item in definition.items():
         keys.extend(getattr(item, "figures", ()) if item.kind == "computed" else ())
     package = form.package
-    if form.estate_id is None:
-        cells = figure_cells(questionnaire_of(package), keys, package.organisation_id, package.year)
-        return cells.get(None, {})
     cells = figure_cells(
-        questionnaire_of(package), keys, package.organisation_id, package.year, [form.estate_id]
+        questionnaire_of(package),
+        keys,
+        package.organisation_id,
+        package.year,
+        None if form.estate_id is None else [form.estate_id],
+        as_of=package.benchmarks_as_of,
     )
     return cells.get(form.estate_id, {})
 

@@ -163,6 +163,7 @@ def _estate_facts(package, flag_keys: tuple[str, ...]) -> list[rules.EstateFacts
             package.organisation_id,
             package.year,
             [e.id for e in estates],
+            as_of=package.benchmarks_as_of,
         )
     efficiency = _estate_values(package.organisation_id, package.year, "efficiency")
     employment = _estate_values(package.organisation_id, package.year, "employment_rate")

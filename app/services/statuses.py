@@ -186,12 +186,12 @@ def refresh_year_statuses(year: int) -> int:
         select(Package.id).where(Package.year == year, Package.status.in_(_DERIVED))
     ).all()
     for package_id in package_ids:
-        changed += _refresh_package_forms(package_id)
+        changed += refresh_package_forms(package_id)
         db.session.commit()
     return changed
 
 
-def _refresh_package_forms(package_id: int) -> int:
+def refresh_package_forms(package_id: int) -> int:
     # the forms' locks first, then the package read after them: a package submitted meanwhile
     # is no longer derived (DESIGN.md section 4)
     lock_forms(list(db.session.scalars(select(Form.id).where(Form.package_id == package_id))))
@@ -238,6 +238,7 @@ def fresh_progress(package: Package, forms: list[Form]) -> dict[int, FormProgres
             package.organisation_id,
             package.year,
             [f.estate_id for f in estate_forms],
+            as_of=package.benchmarks_as_of,
         )
         for form in estate_forms:
             flagged = flags.get(form.estate_id, {})

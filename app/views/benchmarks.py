@@ -3,9 +3,11 @@
 from flask import current_app, flash, jsonify, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 from wtforms import SelectField
 
 from app.extensions import db
@@ -14,8 +16,10 @@ from app.questionnaires import load
 from app.rules.benchmarks import PEER_LABELS, SECTOR
 from app.rules.enums import N_
 from app.rules.flags import EITHER_WAY, HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
-from app.security import visible
+from app.security import ROW_LEVEL, visible
+from app.services.benchmark_computation import compute_year_benchmarks
 from app.services.flag_effect import FlagEffect, flag_effect
+from app.services.reading import now
 from app.tasks import refresh_year_statuses
 from app.views.base import CheckedWrites, ScopedModelView
 from app.views.formatting import danish_integer
@@ -83,24 +87,26 @@ class _ShowsEffect:
                 forms=None,
                 text=gettext("Udfyld år, nøgletal og værdier for at se virkningen."),
             )
+        return jsonify(packages=effect.packages, forms=effect.forms, text=self.effect_text(effect))
+
+    @staticmethod
+    def effect_text(effect: FlagEffect) -> str:
         if effect.forms == 0:
-            text = gettext("Ingen markeringer ændres i pakker, der endnu ikke er fremsendt.")
-        else:
-            text = ngettext(
-                "%(forms)d skema i %(packages)d dokumentationspakke, der endnu ikke er "
-                "fremsendt, får en anden gul eller rød markering.",
-                "%(forms)d skemaer i %(packages)d dokumentationspakker, der endnu ikke er "
-                "fremsendt, får en anden gul eller rød markering.",
-                effect.forms,
-                forms=effect.forms,
-                packages=effect.packages,
-            )
-        return jsonify(packages=effect.packages, forms=effect.forms, text=text)
+            return gettext("Ingen markeringer ændres i pakker, der endnu ikke er fremsendt.")
+        return ngettext(
+            "%(forms)d skema i %(packages)d dokumentationspakke, der endnu ikke er "
+            "fremsendt, får en anden gul eller rød markering.",
+            "%(forms)d skemaer i %(packages)d dokumentationspakker, der endnu ikke er "
+            "fremsendt, får en anden gul eller rød markering.",
+            effect.forms,
+            forms=effect.forms,
+            packages=effect.packages,
+        )
 
 
 class _RefreshesStatuses:
-    """A changed benchmark or threshold can make a comment required or no longer required:
-    the year's statuses are derived again (in the background when a broker is configured)."""
+    """A changed threshold can make a comment required or no longer required: the year's
+    statuses are derived again (in the background when a broker is configured)."""
 
     def post_add(self, item):
         self._refresh(item)
@@ -115,6 +121,30 @@ class _RefreshesStatuses:
     def _refresh(item):
         refresh_year_statuses.delay(item.year)
         flash(gettext("Status for skemaerne i %(year)s bliver opdateret.", year=item.year), "info")
+
+
+class _OffersNewerBenchmarks:
+    """A changed benchmark reaches a package still being prepared when its organisation
+    chooses "Opdater benchmarktal" (user guide 5.2.6); a package opened later gets it at once."""
+
+    def post_add(self, item):
+        self._told()
+
+    def post_update(self, item):
+        self._told()
+
+    def post_delete(self, item):
+        self._told()
+
+    @staticmethod
+    def _told():
+        flash(
+            gettext(
+                "Pakker, der endnu ikke er fremsendt, kan nu opdatere til de nye benchmarktal. "
+                "Pakker, der åbnes herefter, får dem med det samme."
+            ),
+            "info",
+        )
 
 
 class FlagThresholdView(_ShowsEffect, _RefreshesStatuses, CheckedWrites, ScopedModelView):
@@ -176,7 +206,10 @@ def _basis_label(basis):
     return danish_integer(basis)
 
 
-class BenchmarkView(_ShowsEffect, _RefreshesStatuses, ScopedModelView):
+_VALUES = ("year", "key", "peer_group", "value", "basis", "indexed")
+
+
+class BenchmarkView(_ShowsEffect, _OffersNewerBenchmarks, ScopedModelView):
     datamodel = SQLAInterface(Benchmark)
     list_title = _l("Benchmarks")
     show_title = add_title = edit_title = _l("Benchmark")
@@ -216,6 +249,28 @@ class BenchmarkView(_ShowsEffect, _RefreshesStatuses, ScopedModelView):
         "peer_group": SelectField(_l("Sammenligningsgruppe"), choices=_peer_group_choices),
     }
 
+    @staticmethod
+    def effect_text(effect: FlagEffect) -> str:
+        """A package keeps its benchmarks until it updates (user guide 5.2.6)."""
+        if effect.forms == 0:
+            return gettext(
+                "Ingen markeringer ændres i pakker, der endnu ikke er fremsendt, når de "
+                "opdaterer til det nye benchmark."
+            )
+        return ngettext(
+            "%(forms)d skema i %(packages)d dokumentationspakke, der endnu ikke er "
+            "fremsendt, får en anden gul eller rød markering, når pakken opdaterer til det "
+            "nye benchmark (Opdater benchmarktal). Pakker, der åbnes herefter, får det med "
+            "det samme.",
+            "%(forms)d skemaer i %(packages)d dokumentationspakker, der endnu ikke er "
+            "fremsendt, får en anden gul eller rød markering, når pakkerne opdaterer til det "
+            "nye benchmark (Opdater benchmarktal). Pakker, der åbnes herefter, får det med "
+            "det samme.",
+            effect.forms,
+            forms=effect.forms,
+            packages=effect.packages,
+        )
+
     def effect_of(self, args) -> FlagEffect:
         replaces = None
         if args.get("id"):
@@ -233,16 +288,42 @@ class BenchmarkView(_ShowsEffect, _RefreshesStatuses, ScopedModelView):
             replaces=replaces,
         )
 
+    # the current benchmarks; those a change replaced stay for the packages compared with them
+    base_filters = [*ROW_LEVEL, ["valid_to", FilterEqualFunction, lambda: None]]
+
     def pre_add(self, item):
         item.basis = None  # a benchmark set by hand rests on no count of accounts
+        item.valid_from = now()
         super().pre_add(item)
 
     def pre_update(self, item):
-        item.basis = None
         super().pre_update(item)
+        # the stored benchmark ends now, kept with its values; the edited one starts now
+        moment = now()
+        state = inspect(item)
+        if not any(state.attrs[a].history.has_changes() for a in _VALUES):
+            return  # saved unchanged: the benchmark stays as it was
+        before = {
+            attribute: (
+                history.deleted[0]
+                if (history := state.attrs[attribute].history).deleted
+                else getattr(item, attribute)
+            )
+            for attribute in _VALUES
+        }
+        db.session.add(
+            Benchmark(**before, valid_from=state.attrs.valid_from.value, valid_to=moment)
+        )
+        item.basis = None
+        item.valid_from = moment
+
+    def pre_delete(self, item):
+        super().pre_delete(item)
+        kept = {attribute: getattr(item, attribute) for attribute in _VALUES}
+        db.session.add(Benchmark(**kept, valid_from=item.valid_from, valid_to=now()))
 
 
-class BenchmarkIndexView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
+class BenchmarkIndexView(_OffersNewerBenchmarks, CheckedWrites, ScopedModelView):
     datamodel = SQLAInterface(BenchmarkIndex)
     list_title = _l("Indeks for fremskrivning af benchmarks")
     show_title = add_title = edit_title = _l("Indeks for fremskrivning")
@@ -261,6 +342,21 @@ class BenchmarkIndexView(_RefreshesStatuses, CheckedWrites, ScopedModelView):
         ),
         "description": _l("Fx nettoprisindekset, og hvornår tallet er hentet."),
     }
+
+    def post_add(self, item):
+        self._carry_forward(item)
+        super().post_add(item)
+
+    def post_update(self, item):
+        self._carry_forward(item)
+        super().post_update(item)
+
+    @staticmethod
+    def _carry_forward(item):
+        """The year's benchmarks computed again: a peer group with too few accounts gets last
+        year's by the new index (packages may then update to them)."""
+        compute_year_benchmarks(item.year)
+        db.session.commit()
 
     def check_item(self, item):
         if item.percent is None or item.percent <= -100:

@@ -20,6 +20,7 @@ from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
 from app.services import submit
 from app.services.agreements import agreements_of
+from app.services.benchmark_update import newer_benchmarks, update_benchmarks
 from app.services.changes import changes_since_return
 from app.services.reading import copenhagen_today
 from app.services.report import computed_parts
@@ -67,6 +68,7 @@ class PackageContentView(BaseView):
             editable=editable,
             content_visible=content_visible,
             last_year_refusal=service.last_year_refusal(package) if editable else None,
+            newer_benchmarks=editable and newer_benchmarks(package),
             transitions={t.name for t in allowed_transitions(package.status, relations)},
             relations={r.value for r in relations},
             # the Status panel: what still stands between the organisation and "Fremsend"
@@ -123,6 +125,35 @@ class PackageContentView(BaseView):
                     copied=result.answers_copied,
                     forms=result.forms,
                     kept=result.answers_kept,
+                ),
+                "success",
+            )
+        return redirect(url_for("PackageContentView.show", package_id=package_id))
+
+    @expose("/<int:package_id>/benchmarks", methods=["GET", "POST"])
+    @has_access
+    def benchmarks(self, package_id: int):
+        """ "Opdater benchmarktal": the warning first, the update on its confirmation."""
+        actor = current_actor()
+        try:
+            package = service.visible_package(package_id, actor)
+        except service.NotFound:
+            abort(404)
+        if request.method == "GET":
+            if not (service.may_edit(package, actor) and newer_benchmarks(package)):
+                return redirect(url_for("PackageContentView.show", package_id=package_id))
+            return self.render_template("update_benchmarks.html", package=package)
+        try:
+            update_benchmarks(package_id, actor)
+        except service.NotFound:
+            abort(404)
+        except service.FormError as error:
+            flash(_message(error), "danger")
+        else:
+            flash(
+                gettext(
+                    "Pakken sammenlignes nu med de nyeste benchmarktal. Under Status for "
+                    "fremsendelse ses, om nogle nøgletal nu skal kommenteres."
                 ),
                 "success",
             )

@@ -3,6 +3,7 @@ versions from the future, concurrent first saves, who may edit, yellow figures n
 comment, the year refresh, and the attachment filter. Figures, benchmarks and thresholds are
 made by hand here, so every expected flag and status is worked out in the comments."""
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -329,7 +330,16 @@ def _hand_figure(db, organisation_id, estate_id, value):
     db.session.execute(
         delete(FlagThreshold).where(FlagThreshold.key == FIGURE, FlagThreshold.year == YEAR)
     )
-    db.session.add(Benchmark(year=YEAR, key=FIGURE, value=Decimal("2.0"), indexed=False))
+    # valid since before the package was opened: the benchmark it is compared with
+    db.session.add(
+        Benchmark(
+            year=YEAR,
+            key=FIGURE,
+            value=Decimal("2.0"),
+            indexed=False,
+            valid_from=dt.datetime(2000, 1, 1),
+        )
+    )
     db.session.add(
         FlagThreshold(
             year=YEAR,

@@ -22,13 +22,13 @@ from tests.services.test_benchmark_computation import (  # noqa: F401 (the fixtu
 
 @pytest.fixture
 def year_2030(app, db, sector):  # noqa: F811
-    open_year(YEAR, app.config["QUESTIONNAIRE_VERSION"])
     # admin contribution per lease unit; housing benchmark 3,500 (2,000 3,000 4,000 5,000),
     # administration 4,100 (last year's 4,000 + 2.5 %); red from 50 %, yellow from 25 % above:
     # 101: 3,000 none, 751: 4,000 (+14 %) none, 752: 2,000 none, 461: 5,000 (+43 %) yellow,
     # 900: 6,000 (+46 %) yellow; 851's accounts are not filed
     compute_year_benchmarks(YEAR, questionnaire_with_minimum(app, 2))
     db.session.commit()
+    open_year(YEAR, app.config["QUESTIONNAIRE_VERSION"])  # compared with those benchmarks
 
 
 def effect(client, **params):
@@ -78,9 +78,14 @@ def test_a_new_benchmark_shows_its_effect_on_its_peer_group_only(year_2030, clie
     # 752 stays unmarked and the administration organisation 900 is another peer group
     shown = effect(client, year=YEAR, key=ADMIN, peer_group="HOUSING", value="2000,00")
     assert (shown["forms"], shown["packages"]) == (3, 3)
+    # a package keeps its benchmarks until it chooses "Opdater benchmarktal"
+    assert "når pakkerne opdaterer til det nye benchmark" in shown["text"]
     same = effect(client, year=YEAR, key=ADMIN, peer_group="HOUSING", value="3500")
     assert (same["forms"], same["packages"]) == (0, 0)
-    assert same["text"] == "Ingen markeringer ændres i pakker, der endnu ikke er fremsendt."
+    assert same["text"] == (
+        "Ingen markeringer ændres i pakker, der endnu ikke er fremsendt, når de opdaterer til "
+        "det nye benchmark."
+    )
 
 
 def test_a_submitted_package_is_not_counted_since_it_never_changes(year_2030, db, client):
