@@ -738,3 +738,25 @@ class AccountsAmount(Model):
     accounting_year: Mapped[int] = mapped_column(Integer, index=True)
     key: Mapped[str] = mapped_column(String(60))
     value: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+    __table_args__ = (
+        # each amount once per organisation or estate and year
+        Index(
+            "uq_accounts_amount_organisation",
+            "organisation_id",
+            "accounting_year",
+            "key",
+            unique=True,
+            sqlite_where=text("estate_id IS NULL"),
+            postgresql_where=text("estate_id IS NULL"),
+        ),
+        Index(
+            "uq_accounts_amount_estate",
+            "estate_id",
+            "accounting_year",
+            "key",
+            unique=True,
+            sqlite_where=text("estate_id IS NOT NULL"),
+            postgresql_where=text("estate_id IS NOT NULL"),
+        ),
+    )

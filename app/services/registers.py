@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import (
@@ -112,6 +115,7 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
         )
         return _finish(entry, ImportStatus.REFUSED)
     _step(entry, ImportStatus.RUNNING, 50)
+    _lock_register(register.key)
     try:
         changed = APPLY[register.key](
             checked.rows, organisations, estates, user_id or entry.created_by_id
@@ -126,6 +130,15 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
     if changed and register.key in AFTER:
         AFTER[register.key](checked.rows)
     return entry
+
+
+def _lock_register(key: str) -> None:
+    """One import of a register at a time, until its transaction ends: a second file of the
+    same register waits, then replaces what the first stored (PostgreSQL; SQLite writes one
+    transaction at a time anyway)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock = zlib.crc32(f"register:{key}".encode())
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
 
 
 def _step(entry: RegisterImport, status: ImportStatus, progress: int) -> None:
@@ -146,125 +159,135 @@ def problems_of(entry: RegisterImport) -> list[dict]:
     return json.loads(entry.problems) if entry.problems else []
 
 
-# --- applying a checked file, one function per register ----------------------------------
+# --- applying a checked file: the file's rows replace the stored rows of its years -------
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """How one register's rows are stored: the model, the key a row is known by, the value
+    fields compared and logged, a new row from its key and values, and the row's name in the
+    log."""
+
+    model: type
+    key: Callable[[Any], tuple]
+    fields: tuple[str, ...]
+    new: Callable[[tuple, dict], Any]
+    name: Callable[[Any], str]
+
+
+def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | None) -> int:
+    """Rows the file no longer holds are removed, changed values updated and new rows added,
+    each change in the log; returns the number of changes (0: the same file again)."""
+    entity = stored.model.__name__
+    current = {stored.key(row): row for row in rows}
+
+    def log(row, action, field, old, new):
+        suffix = f":{field}" if len(stored.fields) > 1 else ""
+        audit.record(
+            action,
+            entity,
+            row.id,
+            field=f"{stored.name(row)}{suffix}",
+            old=old,
+            new=new,
+            user_id=user_id,
+        )
+
+    changed = 0
+    for key, row in current.items():
+        if key not in wanted:
+            first = stored.fields[0]
+            log(row, "register_delete", first, getattr(row, first), None)
+            db.session.delete(row)
+            changed += 1
+    added = []
+    for key, values in wanted.items():
+        row = current.get(key)
+        if row is None:
+            added.append(stored.new(key, values))
+            continue
+        for field in stored.fields:
+            old = getattr(row, field)
+            if old != values[field]:
+                log(row, "register_import", field, old, values[field])
+                setattr(row, field, values[field])
+                changed += 1
+    db.session.add_all(added)
+    db.session.flush()  # one flush for every new row: their ids for the log
+    for row in added:
+        for field in stored.fields:
+            if getattr(row, field) is not None:
+                log(row, "register_import", field, None, getattr(row, field))
+    return changed + len(added)
+
+
+_FILING_FIELDS = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
+_FILINGS = _Stored(
+    model=AccountsFiling,
+    key=lambda f: (f.organisation_id, f.accounting_year),
+    fields=_FILING_FIELDS,
+    new=lambda key, values: AccountsFiling(
+        organisation_id=key[0], accounting_year=key[1], **values
+    ),
+    name=lambda f: f"{f.accounting_year}:{f.organisation_id}",
+)
+_LETTINGS = _Stored(
+    model=LettingToolUse,
+    key=lambda u: (u.estate_id, u.year, u.tool),
+    fields=("lettings",),
+    new=lambda key, values: LettingToolUse(
+        estate_id=key[0], year=key[1], tool=key[2], lettings=values["lettings"]
+    ),
+    name=lambda u: f"{u.year}:{u.estate_id}:{u.tool}",
+)
+_AMOUNTS = _Stored(
+    model=AccountsAmount,
+    key=lambda a: (a.organisation_id, a.estate_id, a.accounting_year, a.key),
+    fields=("value",),
+    new=lambda key, values: AccountsAmount(
+        organisation_id=key[0],
+        estate_id=key[1],
+        accounting_year=key[2],
+        key=key[3],
+        value=values["value"],
+    ),
+    name=lambda a: f"{a.accounting_year}:{a.organisation_id}:{a.estate_id or ''}:{a.key}",
+)
 
 
 def _apply_accounts_filings(rows, organisations, _estates, user_id: int | None) -> int:
     """The file's filings replace those of its accounting years."""
     wanted = {
-        (organisations[row["organisation"]], row["regnskabsaar"]): (
-            dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
-            row["aarsberetning_indberettet"],
-            row["revisionsprotokol_indberettet"],
-        )
+        (organisations[row["organisation"]], row["regnskabsaar"]): {
+            "filed_at": dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
+            "annual_report_filed_on": row["aarsberetning_indberettet"],
+            "auditors_report_filed_on": row["revisionsprotokol_indberettet"],
+        }
         for row in rows
     }
     years = {year for _, year in wanted}
-    stored = {
-        (f.organisation_id, f.accounting_year): f
-        for f in db.session.scalars(
-            select(AccountsFiling).where(AccountsFiling.accounting_year.in_(years))
-        )
-    }
-    changed = 0
-    for key, filing in stored.items():
-        if key not in wanted:
-            _audit_filing(filing, "register_delete", "filed_at", filing.filed_at, None, user_id)
-            db.session.delete(filing)
-            changed += 1
-    fields = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
-    added = []
-    for (organisation_id, year), values in wanted.items():
-        filing = stored.get((organisation_id, year))
-        if filing is None:
-            added.append(
-                AccountsFiling(
-                    organisation_id=organisation_id,
-                    accounting_year=year,
-                    **dict(zip(fields, values, strict=True)),
-                )
-            )
-            continue
-        for name, value in zip(fields, values, strict=True):
-            old = getattr(filing, name)
-            if old != value:
-                _audit_filing(filing, "register_import", name, old, value, user_id)
-                setattr(filing, name, value)
-                changed += 1
-    db.session.add_all(added)
-    db.session.flush()  # one flush for every new filing: their ids for the log
-    for filing in added:
-        for name in fields:
-            if getattr(filing, name) is not None:
-                _audit_filing(filing, "register_import", name, None, getattr(filing, name), user_id)
-                changed += 1
-    return changed
-
-
-def _audit_filing(filing, action, field, old, new, user_id) -> None:
-    audit.record(
-        action,
-        "AccountsFiling",
-        filing.id,
-        field=f"{filing.accounting_year}:{filing.organisation_id}:{field}",
-        old=old,
-        new=new,
-        user_id=user_id,
+    stored = db.session.scalars(
+        select(AccountsFiling).where(AccountsFiling.accounting_year.in_(years))
     )
+    return _replace(_FILINGS, stored, wanted, user_id)
 
 
 def _apply_lettings(rows, _organisations, estates, user_id: int | None) -> int:
     """The file's lettings per estate and tool replace those of its years."""
     wanted = {
-        (estates[(row["organisation"], row["afdeling"])], row["aar"], row["redskab"]): row[
-            "udlejninger"
-        ]
+        (estates[(row["organisation"], row["afdeling"])], row["aar"], row["redskab"]): {
+            "lettings": row["udlejninger"]
+        }
         for row in rows
     }
     years = {year for _, year, _ in wanted}
-    stored = {
-        (u.estate_id, u.year, u.tool): u
-        for u in db.session.scalars(select(LettingToolUse).where(LettingToolUse.year.in_(years)))
-    }
-    changed = 0
-    for key, use in stored.items():
-        if key not in wanted:
-            _audit_lettings(use, "register_delete", use.lettings, None, user_id)
-            db.session.delete(use)
-            changed += 1
-    added = []
-    for (estate_id, year, tool), lettings in wanted.items():
-        use = stored.get((estate_id, year, tool))
-        if use is None:
-            added.append(
-                LettingToolUse(estate_id=estate_id, year=year, tool=tool, lettings=lettings)
-            )
-        elif use.lettings != lettings:
-            _audit_lettings(use, "register_import", use.lettings, lettings, user_id)
-            use.lettings = lettings
-            changed += 1
-    db.session.add_all(added)
-    db.session.flush()  # one flush for every new row: their ids for the log
-    for use in added:
-        _audit_lettings(use, "register_import", None, use.lettings, user_id)
-    return changed + len(added)
-
-
-def _audit_lettings(use, action, old, new, user_id) -> None:
-    audit.record(
-        action,
-        "LettingToolUse",
-        use.id,
-        field=f"{use.year}:{use.estate_id}:{use.tool}",
-        old=old,
-        new=new,
-        user_id=user_id,
-    )
+    stored = db.session.scalars(select(LettingToolUse).where(LettingToolUse.year.in_(years)))
+    return _replace(_LETTINGS, stored, wanted, user_id)
 
 
 def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -> int:
-    """The file's amounts replace those of its accounting years; the years' key figures are
-    computed again from them in the same transaction."""
+    """The file's amounts replace those of its accounting years; the years' key figures and
+    benchmarks are computed again from them in the same transaction."""
     from app.services.key_figure_computation import compute_accounts_figures
 
     amount_names = [c.name for c in ACCOUNTS_AMOUNTS.columns[3:]]
@@ -276,59 +299,19 @@ def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -
         )
         for name in amount_names:
             if row[name] is not None:
-                wanted[(organisation_id, estate_id, row["regnskabsaar"], name)] = row[name]
+                wanted[(organisation_id, estate_id, row["regnskabsaar"], name)] = {
+                    "value": row[name]
+                }
     years = {row["regnskabsaar"] for row in rows}
-    stored = {
-        (a.organisation_id, a.estate_id, a.accounting_year, a.key): a
-        for a in db.session.scalars(
-            select(AccountsAmount).where(AccountsAmount.accounting_year.in_(years))
-        )
-    }
-    changed = 0
-    for key, amount in stored.items():
-        if key not in wanted:
-            _audit_amount(amount, "register_delete", amount.value, None, user_id)
-            db.session.delete(amount)
-            changed += 1
-    added = []
-    for (organisation_id, estate_id, year, name), value in wanted.items():
-        amount = stored.get((organisation_id, estate_id, year, name))
-        if amount is None:
-            added.append(
-                AccountsAmount(
-                    organisation_id=organisation_id,
-                    estate_id=estate_id,
-                    accounting_year=year,
-                    key=name,
-                    value=value,
-                )
-            )
-        elif amount.value != value:
-            _audit_amount(amount, "register_import", amount.value, value, user_id)
-            amount.value = value
-            changed += 1
-    db.session.add_all(added)
-    db.session.flush()  # one flush for every new amount: their ids for the log
-    for amount in added:
-        _audit_amount(amount, "register_import", None, amount.value, user_id)
-    if changed or added:
+    stored = db.session.scalars(
+        select(AccountsAmount).where(AccountsAmount.accounting_year.in_(years))
+    )
+    changed = _replace(_AMOUNTS, stored, wanted, user_id)
+    if changed:
         db.session.flush()  # the amounts and their log written, then the figures computed
         for year in years:
             compute_accounts_figures(year)
-    return changed + len(added)
-
-
-def _audit_amount(amount, action, old, new, user_id) -> None:
-    audit.record(
-        action,
-        "AccountsAmount",
-        amount.id,
-        field=f"{amount.accounting_year}:{amount.organisation_id}:{amount.estate_id or ''}:"
-        f"{amount.key}",
-        old=old,
-        new=new,
-        user_id=user_id,
-    )
+    return changed
 
 
 def _refresh_after_amounts(rows) -> None:

@@ -1,4 +1,4 @@
-"""benchmarks per peer group with the number of accounts they rest on, valid from a moment
+"""each accounts amount once; benchmarks per peer group with the number of accounts they rest on, valid from a moment
 (a package keeps those valid when it was opened until it updates); the index that carries
 last year's benchmarks forward
 
@@ -17,9 +17,27 @@ branch_labels = None
 depends_on = None
 
 CURRENT = sa.text("valid_to IS NULL")
+OWN = sa.text("estate_id IS NULL")
+ESTATES = sa.text("estate_id IS NOT NULL")
 
 
 def upgrade():
+    op.create_index(
+        "uq_accounts_amount_organisation",
+        "accounts_amount",
+        ["organisation_id", "accounting_year", "key"],
+        unique=True,
+        sqlite_where=OWN,
+        postgresql_where=OWN,
+    )
+    op.create_index(
+        "uq_accounts_amount_estate",
+        "accounts_amount",
+        ["estate_id", "accounting_year", "key"],
+        unique=True,
+        sqlite_where=ESTATES,
+        postgresql_where=ESTATES,
+    )
     with op.batch_alter_table("benchmark") as batch_op:
         batch_op.add_column(
             sa.Column("peer_group", sa.String(length=20), server_default="", nullable=False)
@@ -62,6 +80,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("uq_accounts_amount_estate", table_name="accounts_amount")
+    op.drop_index("uq_accounts_amount_organisation", table_name="accounts_amount")
     op.drop_table("benchmark_index")
     with op.batch_alter_table("package") as batch_op:
         batch_op.drop_column("benchmarks_as_of")

@@ -92,3 +92,34 @@ def test_audit_entries_are_append_only(world, db):
     with pytest.raises(ValueError, match="append-only"):
         db.session.flush()
     db.session.rollback()
+
+
+def test_an_accounts_amount_is_stored_once_per_organisation_or_estate_and_year(world, db):
+    from app.models import AccountsAmount
+
+    package = _package(db)
+    estate = db.session.scalar(
+        select(Estate).where(Estate.organisation_id == package.organisation_id).limit(1)
+    )
+    own = {"organisation_id": package.organisation_id, "accounting_year": 2030, "key": "a"}
+    db.session.execute(insert(AccountsAmount).values(**own, value=1))
+    db.session.execute(insert(AccountsAmount).values(**own, estate_id=estate.id, value=2))
+    db.session.commit()
+    _refused(db, insert(AccountsAmount).values(**own, value=3))
+    _refused(db, insert(AccountsAmount).values(**own, estate_id=estate.id, value=4))
+
+
+def test_one_current_benchmark_per_figure_peer_group_and_year(world, db):
+    import datetime as dt
+
+    from app.models import Benchmark
+
+    current = {"year": 2030, "key": "k", "peer_group": "family", "value": 1}
+    db.session.execute(
+        insert(Benchmark).values(
+            **current, valid_from=dt.datetime(2030, 1, 1), valid_to=dt.datetime(2030, 2, 1)
+        )
+    )
+    db.session.execute(insert(Benchmark).values(**current, valid_from=dt.datetime(2030, 2, 1)))
+    db.session.commit()  # a replaced one beside its successor
+    _refused(db, insert(Benchmark).values(**current, valid_from=dt.datetime(2030, 3, 1)))
