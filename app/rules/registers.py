@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 
 from app.rules.enums import N_
 from app.rules.register_files import RegisterTable
-from app.rules.report import LettingTool
+from app.rules.report import COMPLAINT_CATEGORIES, LettingTool
 from app.rules.violations import Violation
 
 # the kinds of column; "organisation" and "estate" are numbers that must be known to LBF
-TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE = (
+TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE, MUNICIPALITY = (
     "text",
     "integer",
     "decimal",
@@ -29,6 +29,7 @@ TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE = (
     "year",
     "organisation",
     "estate",
+    "municipality",
 )
 
 KIND_LABELS = {
@@ -39,6 +40,7 @@ KIND_LABELS = {
     YEAR: N_("årstal"),
     ORGANISATION: N_("organisationsnummer"),
     ESTATE: N_("afdelingsnummer"),
+    MUNICIPALITY: N_("kommunekode"),
 }
 
 
@@ -51,6 +53,7 @@ class Column:
     unit: str | None = None
     choices: tuple[str, ...] = ()  # a text column that takes only these values
     non_negative: bool = False
+    at_most: str | None = None  # a number that may not exceed the row's value of this column
 
     @property
     def kind_label(self) -> str:
@@ -63,6 +66,8 @@ class RegisterFormat:
     label: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...]  # the columns that name one row: a second row with them is a duplicate
+    # columns holding key figures: (column, key figure) for the registers of estate figures
+    figures: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -98,7 +103,7 @@ LETTINGS = RegisterFormat(
     columns=(
         Column("organisation", ORGANISATION, N_("Boligorganisationens nummer hos LBF")),
         Column("afdeling", ESTATE, N_("Afdelingens nummer i boligorganisationen")),
-        Column("aar", YEAR, N_("Året, udlejningerne skete i")),
+        Column("aar", YEAR, N_("Styringsdialogåret, udlejningerne indgår i")),
         Column(
             "redskab",
             TEXT,
@@ -147,7 +152,119 @@ ACCOUNTS_AMOUNTS = RegisterFormat(
     unique=("organisation", "afdeling", "regnskabsaar"),
 )
 
-FORMATS = {f.key: f for f in (ACCOUNTS_FILINGS, LETTINGS, ACCOUNTS_AMOUNTS)}
+_ORGANISATION_COLUMN = Column(
+    "organisation", ORGANISATION, N_("Boligorganisationens nummer hos LBF")
+)
+_ESTATE_COLUMN = Column("afdeling", ESTATE, N_("Afdelingens nummer i boligorganisationen"))
+_DIALOGUE_YEAR = Column(
+    "styringsdialogaar", YEAR, N_("Styringsdialogåret, tallene indgår i (året efter opgørelsen)")
+)
+
+
+def _estate_figures(key, label, figures) -> RegisterFormat:
+    """A register of key figures per estate: one optional column per figure, in percent or
+    points, none negative."""
+    return RegisterFormat(
+        key=key,
+        label=label,
+        columns=(
+            _ORGANISATION_COLUMN,
+            _ESTATE_COLUMN,
+            _DIALOGUE_YEAR,
+            *(
+                Column(column, DECIMAL, description, required=False, unit=unit, non_negative=True)
+                for column, _figure, description, unit in figures
+            ),
+        ),
+        unique=("organisation", "afdeling", "styringsdialogaar"),
+        figures=tuple((column, figure) for column, figure, _description, _unit in figures),
+    )
+
+
+MOVE_OUTS = _estate_figures(
+    "move_outs",
+    N_("Fraflytning"),
+    (
+        ("familieboliger", "move_out_rate_family", N_("Fraflytning, familieboliger"), "pct."),
+        ("aeldreboliger", "move_out_rate_elderly", N_("Fraflytning, ældreboliger"), "pct."),
+        ("ungdomsboliger", "move_out_rate_youth", N_("Fraflytning, ungdomsboliger"), "pct."),
+    ),
+)
+VACANCIES = _estate_figures(
+    "vacancies",
+    N_("Lejeledighed"),
+    (
+        ("familieboliger", "vacancy_rate_family", N_("Lejeledighed, familieboliger"), "pct."),
+        ("aeldreboliger", "vacancy_rate_elderly", N_("Lejeledighed, ældreboliger"), "pct."),
+        ("ungdomsboliger", "vacancy_rate_youth", N_("Lejeledighed, ungdomsboliger"), "pct."),
+    ),
+)
+EFFICIENCY = _estate_figures(
+    "efficiency",
+    N_("Effektivitetstal"),
+    (("effektivitetstal", "efficiency", N_("Afdelingens effektivitetstal"), None),),
+)
+EMPLOYMENT = _estate_figures(
+    "employment",
+    N_("Beskæftigelse i afdelingerne"),
+    (
+        (
+            "beskaeftigelse",
+            "employment_rate",
+            N_("Andel af afdelingens 18-64-årige beboere i beskæftigelse"),
+            "pct.",
+        ),
+    ),
+)
+MUNICIPAL_EMPLOYMENT = RegisterFormat(
+    key="municipal_employment",
+    label=N_("Beskæftigelse i kommunerne"),
+    columns=(
+        Column("kommune", MUNICIPALITY, N_("Kommunekoden (fx 101 for København)")),
+        _DIALOGUE_YEAR,
+        Column(
+            "beskaeftigelse",
+            DECIMAL,
+            N_("Andel af kommunens 18-64-årige i beskæftigelse"),
+            unit="pct.",
+            non_negative=True,
+        ),
+    ),
+    unique=("kommune", "styringsdialogaar"),
+)
+COMPLAINTS = RegisterFormat(
+    key="complaints",
+    label=N_("Beboerklagenævnssager"),
+    columns=(
+        _ORGANISATION_COLUMN,
+        _DIALOGUE_YEAR,
+        Column("kategori", TEXT, N_("Sagens kategori"), choices=COMPLAINT_CATEGORIES),
+        Column("afgjorte", INTEGER, N_("Antal afgjorte sager"), non_negative=True),
+        Column(
+            "tabte",
+            INTEGER,
+            N_("Antal sager, boligorganisationen tabte"),
+            non_negative=True,
+            at_most="afgjorte",
+        ),
+    ),
+    unique=("organisation", "styringsdialogaar", "kategori"),
+)
+
+FORMATS = {
+    f.key: f
+    for f in (
+        ACCOUNTS_FILINGS,
+        LETTINGS,
+        ACCOUNTS_AMOUNTS,
+        MOVE_OUTS,
+        VACANCIES,
+        EFFICIENCY,
+        EMPLOYMENT,
+        MUNICIPAL_EMPLOYMENT,
+        COMPLAINTS,
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -179,7 +296,7 @@ def parse_value(kind: str, text: str) -> tuple[object, tuple[str, str] | None]:
     one. Empty text is None."""
     if text == "":
         return None, None
-    if kind in (INTEGER, YEAR, ORGANISATION, ESTATE):
+    if kind in (INTEGER, YEAR, ORGANISATION, ESTATE, MUNICIPALITY):
         if _INTEGER.fullmatch(text):
             value = int(text)
             if kind == YEAR and not 1900 <= value <= 2999:
@@ -220,10 +337,12 @@ def check_register(
     table: RegisterTable,
     organisations: Mapping[int, object],
     estates: Mapping[tuple[int, int], object] | None = None,
+    municipalities: Mapping[int, object] | None = None,
 ) -> CheckedRegister:
-    """Every row of the table checked against the format; `organisations` and `estates` are
-    the numbers LBF knows (estates as (organisation number, estate number)). Rows are
-    numbered as in the file, the header being row 1."""
+    """Every row of the table checked against the format; `organisations`, `estates` and
+    `municipalities` are the numbers LBF knows (estates as (organisation number, estate
+    number), municipalities by code). Rows are numbered as in the file, the header being
+    row 1."""
     problems = list(table.problems)
     if problems and not table.header:
         return CheckedRegister((), tuple(problems))
@@ -306,7 +425,10 @@ def check_register(
                 )
                 continue
             row[column.name] = value
-        problems.extend(_unknown_numbers(register, row, index, organisations, estates))
+        problems.extend(
+            _unknown_numbers(register, row, index, organisations, estates, municipalities)
+        )
+        problems.extend(_exceeding(register, row, index))
         key = tuple(row.get(name) for name in register.unique)
         if None not in key:
             if key in seen:
@@ -326,7 +448,24 @@ def check_register(
     return CheckedRegister(tuple(rows), ())
 
 
-def _unknown_numbers(register, row, index, organisations, estates):
+def _exceeding(register, row, index):
+    for column in register.columns:
+        value, limit = row.get(column.name), row.get(column.at_most) if column.at_most else None
+        if value is not None and limit is not None and value > limit:
+            yield Violation(
+                "exceeds",
+                N_("%(column)s må ikke være større end %(limit)s."),
+                column.name,
+                (
+                    ("row", index),
+                    ("column", column.name),
+                    ("value", str(value)),
+                    ("limit", column.at_most),
+                ),
+            )
+
+
+def _unknown_numbers(register, row, index, organisations, estates, municipalities=None):
     for column in register.columns:
         value = row.get(column.name)
         if value is None:
@@ -335,6 +474,14 @@ def _unknown_numbers(register, row, index, organisations, estates):
             yield _problem(
                 "unknown_organisation",
                 N_("Boligorganisation nr. %(value)s findes ikke hos Landsbyggefonden."),
+                index,
+                column.name,
+                str(value),
+            )
+        if column.kind == MUNICIPALITY and (municipalities is None or value not in municipalities):
+            yield _problem(
+                "unknown_municipality",
+                N_("Kommunekode %(value)s findes ikke."),
                 index,
                 column.name,
                 str(value),

@@ -10,6 +10,9 @@ from statistics import mean
 
 from app.rules.enums import N_, Flag, LabelledEnum
 
+# the tenant complaints board's case categories (Bilag 3, part IV)
+COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
+
 
 class LettingTool(LabelledEnum):
     WAITING_LIST = "waiting_list"

@@ -21,7 +21,7 @@ from app.models import (
 )
 from app.rules.enums import EstateState, OrganisationKind
 from app.rules.registers import ACCOUNTS_FILINGS, LETTINGS
-from app.rules.report import LettingTool
+from app.rules.report import COMPLAINT_CATEGORIES, LettingTool
 
 # key: (benchmark, low, high); values are drawn around the benchmark within [low, high]
 ORGANISATION_FIGURES = {
@@ -62,7 +62,6 @@ BY_TYPE = {
 WITHOUT_BENCHMARK = "building_fee_renovation_share"
 INDEXED_BENCHMARK = "working_capital_per_unit"
 INDEX_PERCENT = 2.1
-COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
 
 
 def _draw(rng: random.Random, benchmark: float, low: float, high: float) -> float:

@@ -23,8 +23,12 @@ from app.extensions import db
 from app.models import (
     AccountsAmount,
     AccountsFiling,
+    ComplaintCaseCount,
     Estate,
+    KeyFigureValue,
     LettingToolUse,
+    Municipality,
+    MunicipalityFigure,
     Organisation,
     RegisterImport,
 )
@@ -34,8 +38,14 @@ from app.rules.register_files import read_register_file
 from app.rules.registers import (
     ACCOUNTS_AMOUNTS,
     ACCOUNTS_FILINGS,
+    COMPLAINTS,
+    EFFICIENCY,
+    EMPLOYMENT,
     FORMATS,
     LETTINGS,
+    MOVE_OUTS,
+    MUNICIPAL_EMPLOYMENT,
+    VACANCIES,
     check_register,
 )
 from app.services import audit
@@ -88,22 +98,11 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
         return entry
     _step(entry, ImportStatus.RUNNING, 10)
     register = FORMATS[entry.register]
-    organisations = {
-        number: organisation_id
-        for number, organisation_id in db.session.execute(
-            select(Organisation.number, Organisation.id)
-        )
-    }
-    estates = {
-        (organisation_number, estate_number): estate_id
-        for organisation_number, estate_number, estate_id in db.session.execute(
-            select(Organisation.number, Estate.number, Estate.id).join(
-                Estate, Estate.organisation_id == Organisation.id
-            )
-        )
-    }
+    known = _known()
     table = read_register_file(entry.filename, entry.content)
-    checked = check_register(register, table, organisations, estates)
+    checked = check_register(
+        register, table, known.organisations, known.estates, known.municipalities
+    )
     entry.row_count = len(table.rows)
     if not checked.ok:
         entry.problems = json.dumps(
@@ -117,9 +116,7 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
     _step(entry, ImportStatus.RUNNING, 50)
     _lock_register(register.key)
     try:
-        changed = APPLY[register.key](
-            checked.rows, organisations, estates, user_id or entry.created_by_id
-        )
+        changed = APPLY[register.key](checked.rows, known, user_id or entry.created_by_id)
     except Exception:
         db.session.rollback()
         entry = db.session.get(RegisterImport, import_id)
@@ -130,6 +127,31 @@ def run_import(import_id: int, user_id: int | None = None) -> RegisterImport:
     if changed and register.key in AFTER:
         AFTER[register.key](checked.rows)
     return entry
+
+
+@dataclass(frozen=True)
+class Known:
+    """The numbers LBF knows, to their ids: organisations by number, estates by (organisation
+    number, estate number), municipalities by code."""
+
+    organisations: dict[int, int]
+    estates: dict[tuple[int, int], int]
+    municipalities: dict[int, int]
+
+
+def _known() -> Known:
+    return Known(
+        organisations=dict(db.session.execute(select(Organisation.number, Organisation.id)).all()),
+        estates={
+            (organisation_number, estate_number): estate_id
+            for organisation_number, estate_number, estate_id in db.session.execute(
+                select(Organisation.number, Estate.number, Estate.id).join(
+                    Estate, Estate.organisation_id == Organisation.id
+                )
+            )
+        },
+        municipalities=dict(db.session.execute(select(Municipality.code, Municipality.id)).all()),
+    )
 
 
 def _lock_register(key: str) -> None:
@@ -255,10 +277,10 @@ _AMOUNTS = _Stored(
 )
 
 
-def _apply_accounts_filings(rows, organisations, _estates, user_id: int | None) -> int:
+def _apply_accounts_filings(rows, known: Known, user_id: int | None) -> int:
     """The file's filings replace those of its accounting years."""
     wanted = {
-        (organisations[row["organisation"]], row["regnskabsaar"]): {
+        (known.organisations[row["organisation"]], row["regnskabsaar"]): {
             "filed_at": dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
             "annual_report_filed_on": row["aarsberetning_indberettet"],
             "auditors_report_filed_on": row["revisionsprotokol_indberettet"],
@@ -272,10 +294,10 @@ def _apply_accounts_filings(rows, organisations, _estates, user_id: int | None) 
     return _replace(_FILINGS, stored, wanted, user_id)
 
 
-def _apply_lettings(rows, _organisations, estates, user_id: int | None) -> int:
+def _apply_lettings(rows, known: Known, user_id: int | None) -> int:
     """The file's lettings per estate and tool replace those of its years."""
     wanted = {
-        (estates[(row["organisation"], row["afdeling"])], row["aar"], row["redskab"]): {
+        (known.estates[(row["organisation"], row["afdeling"])], row["aar"], row["redskab"]): {
             "lettings": row["udlejninger"]
         }
         for row in rows
@@ -285,7 +307,7 @@ def _apply_lettings(rows, _organisations, estates, user_id: int | None) -> int:
     return _replace(_LETTINGS, stored, wanted, user_id)
 
 
-def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -> int:
+def _apply_accounts_amounts(rows, known: Known, user_id: int | None) -> int:
     """The file's amounts replace those of its accounting years; the years' key figures and
     benchmarks are computed again from them in the same transaction."""
     from app.services.key_figure_computation import compute_accounts_figures
@@ -293,9 +315,11 @@ def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -
     amount_names = [c.name for c in ACCOUNTS_AMOUNTS.columns[3:]]
     wanted = {}
     for row in rows:
-        organisation_id = organisations[row["organisation"]]
+        organisation_id = known.organisations[row["organisation"]]
         estate_id = (
-            estates[(row["organisation"], row["afdeling"])] if row["afdeling"] is not None else None
+            known.estates[(row["organisation"], row["afdeling"])]
+            if row["afdeling"] is not None
+            else None
         )
         for name in amount_names:
             if row[name] is not None:
@@ -314,6 +338,113 @@ def _apply_accounts_amounts(rows, organisations, estates, user_id: int | None) -
     return changed
 
 
+_FIGURES = _Stored(
+    model=KeyFigureValue,
+    key=lambda v: (v.organisation_id, v.estate_id, v.year, v.key),
+    fields=("value",),
+    new=lambda key, values: KeyFigureValue(
+        organisation_id=key[0],
+        estate_id=key[1],
+        year=key[2],
+        key=key[3],
+        value=values["value"],
+        source=values["source"],
+    ),
+    name=lambda v: f"{v.year}:{v.organisation_id}:{v.estate_id or ''}:{v.key}",
+)
+_MUNICIPAL = _Stored(
+    model=MunicipalityFigure,
+    key=lambda f: (f.municipality_id, f.year, f.key),
+    fields=("value",),
+    new=lambda key, values: MunicipalityFigure(
+        municipality_id=key[0], year=key[1], key=key[2], value=values["value"]
+    ),
+    name=lambda f: f"{f.year}:{f.municipality_id}:{f.key}",
+)
+_COMPLAINTS = _Stored(
+    model=ComplaintCaseCount,
+    key=lambda c: (c.organisation_id, c.year, c.category),
+    fields=("decided", "lost"),
+    new=lambda key, values: ComplaintCaseCount(
+        organisation_id=key[0], year=key[1], category=key[2], **values
+    ),
+    name=lambda c: f"{c.year}:{c.organisation_id}:{c.category}",
+)
+
+
+def _estate_figures_of(register):
+    """The apply step of a register of key figures per estate: its figures of its dialogue
+    years replace the stored ones (other figures are not touched)."""
+
+    def apply(rows, known: Known, user_id: int | None) -> int:
+        keys = [figure for _column, figure in register.figures]
+        wanted = {}
+        for row in rows:
+            estate_id = known.estates[(row["organisation"], row["afdeling"])]
+            organisation_id = known.organisations[row["organisation"]]
+            for column, figure in register.figures:
+                if row[column] is not None:
+                    key = (organisation_id, estate_id, row["styringsdialogaar"], figure)
+                    wanted[key] = {"value": row[column], "source": register.key}
+        years = {row["styringsdialogaar"] for row in rows}
+        stored = db.session.scalars(
+            select(KeyFigureValue).where(
+                KeyFigureValue.year.in_(years),
+                KeyFigureValue.key.in_(keys),
+                KeyFigureValue.estate_id.is_not(None),
+            )
+        )
+        return _replace(_FIGURES, stored, wanted, user_id)
+
+    return apply
+
+
+def _apply_municipal_employment(rows, known: Known, user_id: int | None) -> int:
+    wanted = {
+        (known.municipalities[row["kommune"]], row["styringsdialogaar"], "employment_rate"): {
+            "value": row["beskaeftigelse"]
+        }
+        for row in rows
+    }
+    years = {row["styringsdialogaar"] for row in rows}
+    stored = db.session.scalars(
+        select(MunicipalityFigure).where(
+            MunicipalityFigure.year.in_(years), MunicipalityFigure.key == "employment_rate"
+        )
+    )
+    return _replace(_MUNICIPAL, stored, wanted, user_id)
+
+
+def _apply_complaints(rows, known: Known, user_id: int | None) -> int:
+    wanted = {
+        (known.organisations[row["organisation"]], row["styringsdialogaar"], row["kategori"]): {
+            "decided": row["afgjorte"],
+            "lost": row["tabte"],
+        }
+        for row in rows
+    }
+    years = {row["styringsdialogaar"] for row in rows}
+    stored = db.session.scalars(
+        select(ComplaintCaseCount).where(ComplaintCaseCount.year.in_(years))
+    )
+    return _replace(_COMPLAINTS, stored, wanted, user_id)
+
+
+def _refresh_after_figures(rows) -> None:
+    """A vacancy or move-out figure may have turned yellow or red: the dialogue years'
+    statuses are derived again (submitted packages never change)."""
+    from app.services.statuses import refresh_year_statuses
+
+    for year in sorted({row["styringsdialogaar"] for row in rows}):
+        refresh_year_statuses(year)
+
+
+def _forget_efficiency_averages(_rows) -> None:
+    from app.services.key_figures import forget_efficiency_averages
+
+    forget_efficiency_averages()
+
+
 def _refresh_after_amounts(rows) -> None:
     """A figure may have turned yellow or red: the dialogue years' statuses are derived again
     (submitted packages never change)."""
@@ -323,10 +454,21 @@ def _refresh_after_amounts(rows) -> None:
         refresh_year_statuses(accounting_year + 1)
 
 
-AFTER: dict[str, Callable] = {ACCOUNTS_AMOUNTS.key: _refresh_after_amounts}
+AFTER: dict[str, Callable] = {
+    ACCOUNTS_AMOUNTS.key: _refresh_after_amounts,
+    MOVE_OUTS.key: _refresh_after_figures,
+    VACANCIES.key: _refresh_after_figures,
+    EFFICIENCY.key: _forget_efficiency_averages,
+}
 
 APPLY: dict[str, Callable] = {
     ACCOUNTS_FILINGS.key: _apply_accounts_filings,
     LETTINGS.key: _apply_lettings,
     ACCOUNTS_AMOUNTS.key: _apply_accounts_amounts,
+    MOVE_OUTS.key: _estate_figures_of(MOVE_OUTS),
+    VACANCIES.key: _estate_figures_of(VACANCIES),
+    EFFICIENCY.key: _estate_figures_of(EFFICIENCY),
+    EMPLOYMENT.key: _estate_figures_of(EMPLOYMENT),
+    MUNICIPAL_EMPLOYMENT.key: _apply_municipal_employment,
+    COMPLAINTS.key: _apply_complaints,
 }

@@ -25,7 +25,6 @@ from app.rules.enums import EstateState
 from app.services.forms import questionnaire_of
 from app.services.key_figures import FigureCell, efficiency_averages, estate_flags
 
-COMPLAINT_CATEGORIES = ("utility_accounts", "move_out", "house_rules", "other")
 PART_A = ("a_challenges", "a_items")
 
 
@@ -118,7 +117,9 @@ class _Context:
                 ComplaintCaseCount.year.in_([year, year - 1]),
             )
         ).scalars()
-        table = {c: {"this": (0, 0), "last": (0, 0)} for c in ("total", *COMPLAINT_CATEGORIES)}
+        table = {
+            c: {"this": (0, 0), "last": (0, 0)} for c in ("total", *rules.COMPLAINT_CATEGORIES)
+        }
         for row in rows:
             when = "this" if row.year == year else "last"
             table[row.category][when] = (row.decided, row.lost)
