@@ -1,7 +1,7 @@
 """Append-only audit trail: who, when, what, old and new value."""
 
 from flask import g, has_request_context
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from app.extensions import db
 from app.models import AuditEntry
@@ -39,6 +39,30 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(entries: list[dict], user_id: int | None = None) -> None:
+    """Many entries in one statement (a register import logs every value it changes); each
+    dict holds `record`'s arguments: action, entity, entity_id, field, old, new."""
+    if not entries:
+        return
+    user_id = user_id if user_id is not None else current_user_id()
+    db.session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "user_id": user_id,
+                "action": e["action"],
+                "entity": e["entity"],
+                "entity_id": e.get("entity_id"),
+                "package_id": e.get("package_id"),
+                "field": e.get("field"),
+                "old_value": None if e.get("old") is None else str(e["old"]),
+                "new_value": None if e.get("new") is None else str(e["new"]),
+            }
+            for e in entries
+        ],
+    )
 
 
 SECRET_FIELDS = frozenset({"password"})

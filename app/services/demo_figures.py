@@ -1,8 +1,9 @@
 """Plausible register data for the demo worlds: key figure values and benchmarks, accounts
 filings, complaints board cases, letting tools, efficiency and employment, for a run of
-dialogue years. The accounts filings and the lettings go through the register import as
-files in their documented formats (docs/registers.md); the other registers are written
-directly until their imports exist."""
+dialogue years. Every register goes through the register import as a file in its documented
+format (docs/registers.md): accounts filings, lettings, complaints, employment per
+municipality, and the estates' move-outs, vacancies, efficiency and employment. The accounts'
+key figures and the benchmarks are written directly."""
 
 import random
 
@@ -12,15 +13,22 @@ from app.extensions import db
 from app.models import (
     Benchmark,
     BenchmarkIndex,
-    ComplaintCaseCount,
     Estate,
     KeyFigureValue,
     Municipality,
-    MunicipalityFigure,
     Organisation,
 )
 from app.rules.enums import EstateState, OrganisationKind
-from app.rules.registers import ACCOUNTS_FILINGS, LETTINGS
+from app.rules.registers import (
+    ACCOUNTS_FILINGS,
+    COMPLAINTS,
+    EFFICIENCY,
+    EMPLOYMENT,
+    LETTINGS,
+    MOVE_OUTS,
+    MUNICIPAL_EMPLOYMENT,
+    VACANCIES,
+)
 from app.rules.report import COMPLAINT_CATEGORIES, LettingTool
 
 # key: (benchmark, low, high); values are drawn around the benchmark within [low, high]
@@ -106,13 +114,7 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
                 for category in COMPLAINT_CATEGORIES:
                     decided = rng.choice([0, 0, 1, 2, 3, 5])
                     complaints.append(
-                        {
-                            "organisation_id": org_id,
-                            "year": year,
-                            "category": category,
-                            "decided": decided,
-                            "lost": rng.randint(0, decided),
-                        }
+                        f"{number};{year};{category};{decided};{rng.randint(0, decided)}"
                     )
     tools = []
     for estate in estates:
@@ -164,31 +166,70 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
                 }
             )
     municipal = [
-        {
-            "municipality_id": municipality_id,
-            "year": year,
-            "key": "employment_rate",
-            "value": round(rng.uniform(68, 80), 1),
-        }
-        for municipality_id in db.session.scalars(select(Municipality.id))
+        f"{code};{year};{round(rng.uniform(68, 80), 1)}"
+        for code in db.session.scalars(select(Municipality.code))
         for year in years
     ]
     # the index that carries last year's benchmarks into the newest year, where too few
     # accounts are filed (INDEXED_BENCHMARK)
     index = [{"year": newest, "percent": INDEX_PERCENT, "description": "Nettoprisindeks (demo)"}]
+    # the figures of a register go in through its import; the accounts' figures directly
+    estate_numbers = {estate.id: estate.number for estate in estates}
+    files = _register_files(rows, organisation_numbers, estate_numbers)
+    direct = [row for row in rows if row["key"] not in _REGISTER_OF]
     for table, batch in (
-        (KeyFigureValue, rows),
+        (KeyFigureValue, direct),
         (Benchmark, benchmarks),
         (BenchmarkIndex, index),
-        (ComplaintCaseCount, complaints),
-        (MunicipalityFigure, municipal),
     ):
         for start in range(0, len(batch), 5000):
             db.session.execute(insert(table), batch[start : start + 5000])
     db.session.commit()
     _import_register(ACCOUNTS_FILINGS, filings)
     _import_register(LETTINGS, tools)
+    _import_register(COMPLAINTS, complaints)
+    _import_register(MUNICIPAL_EMPLOYMENT, municipal)
+    for register, lines in files.items():
+        _import_register(register, lines)
     return len(rows)
+
+
+_REGISTER_OF = {
+    figure: (register, column)
+    for register in (MOVE_OUTS, VACANCIES, EFFICIENCY, EMPLOYMENT)
+    for column, figure in register.figures
+}
+
+
+def _register_files(rows, organisation_numbers, estate_numbers) -> dict:
+    """The estates' figures that have a register, as the lines of its file."""
+    by_register: dict = {}
+    for row in rows:
+        found = _REGISTER_OF.get(row["key"])
+        if found is None or row["estate_id"] is None:
+            continue
+        register, column = found
+        subject = (
+            organisation_numbers[row["organisation_id"]],
+            estate_numbers[row["estate_id"]],
+            row["year"],
+        )
+        by_register.setdefault(register, {}).setdefault(subject, {})[column] = row["value"]
+    return {
+        register: [
+            ";".join(
+                [
+                    *(str(part) for part in subject),
+                    *(
+                        "" if values.get(column) is None else str(values[column])
+                        for column, _figure in register.figures
+                    ),
+                ]
+            )
+            for subject, values in subjects.items()
+        ]
+        for register, subjects in by_register.items()
+    }
 
 
 def _import_register(register, lines: list[str]) -> None:

@@ -15,9 +15,10 @@ import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from app.extensions import db
 from app.models import (
@@ -187,13 +188,13 @@ def problems_of(entry: RegisterImport) -> list[dict]:
 @dataclass(frozen=True)
 class _Stored:
     """How one register's rows are stored: the model, the key a row is known by, the value
-    fields compared and logged, a new row from its key and values, and the row's name in the
-    log."""
+    fields compared and logged, a new row's columns from its key and values, and the row's
+    name in the log."""
 
     model: type
     key: Callable[[Any], tuple]
     fields: tuple[str, ...]
-    new: Callable[[tuple, dict], Any]
+    new: Callable[[tuple, dict], dict]
     name: Callable[[Any], str]
 
 
@@ -202,17 +203,19 @@ def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | No
     each change in the log; returns the number of changes (0: the same file again)."""
     entity = stored.model.__name__
     current = {stored.key(row): row for row in rows}
+    logged: list[dict] = []
 
     def log(row, action, field, old, new):
         suffix = f":{field}" if len(stored.fields) > 1 else ""
-        audit.record(
-            action,
-            entity,
-            row.id,
-            field=f"{stored.name(row)}{suffix}",
-            old=old,
-            new=new,
-            user_id=user_id,
+        logged.append(
+            {
+                "action": action,
+                "entity": entity,
+                "entity_id": row.id,
+                "field": f"{stored.name(row)}{suffix}",
+                "old": old,
+                "new": new,
+            }
         )
 
     changed = 0
@@ -234,12 +237,19 @@ def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | No
                 log(row, "register_import", field, old, values[field])
                 setattr(row, field, values[field])
                 changed += 1
-    db.session.add_all(added)
-    db.session.flush()  # one flush for every new row: their ids for the log
-    for row in added:
-        for field in stored.fields:
-            if getattr(row, field) is not None:
-                log(row, "register_import", field, None, getattr(row, field))
+    db.session.flush()  # the removals and changes first: a new row may take a removed key
+    if added:
+        # one statement for every new row, their ids returned for the log
+        ids = db.session.scalars(
+            insert(stored.model).returning(stored.model.id, sort_by_parameter_order=True),
+            added,
+        ).all()
+        for values, row_id in zip(added, ids, strict=True):
+            row = SimpleNamespace(**values, id=row_id)
+            for field in stored.fields:
+                if values.get(field) is not None:
+                    log(row, "register_import", field, None, values[field])
+    audit.record_many(logged, user_id)
     return changed + len(added)
 
 
@@ -248,16 +258,14 @@ _FILINGS = _Stored(
     model=AccountsFiling,
     key=lambda f: (f.organisation_id, f.accounting_year),
     fields=_FILING_FIELDS,
-    new=lambda key, values: AccountsFiling(
-        organisation_id=key[0], accounting_year=key[1], **values
-    ),
+    new=lambda key, values: dict(organisation_id=key[0], accounting_year=key[1], **values),
     name=lambda f: f"{f.accounting_year}:{f.organisation_id}",
 )
 _LETTINGS = _Stored(
     model=LettingToolUse,
     key=lambda u: (u.estate_id, u.year, u.tool),
     fields=("lettings",),
-    new=lambda key, values: LettingToolUse(
+    new=lambda key, values: dict(
         estate_id=key[0], year=key[1], tool=key[2], lettings=values["lettings"]
     ),
     name=lambda u: f"{u.year}:{u.estate_id}:{u.tool}",
@@ -266,7 +274,7 @@ _AMOUNTS = _Stored(
     model=AccountsAmount,
     key=lambda a: (a.organisation_id, a.estate_id, a.accounting_year, a.key),
     fields=("value",),
-    new=lambda key, values: AccountsAmount(
+    new=lambda key, values: dict(
         organisation_id=key[0],
         estate_id=key[1],
         accounting_year=key[2],
@@ -342,7 +350,7 @@ _FIGURES = _Stored(
     model=KeyFigureValue,
     key=lambda v: (v.organisation_id, v.estate_id, v.year, v.key),
     fields=("value",),
-    new=lambda key, values: KeyFigureValue(
+    new=lambda key, values: dict(
         organisation_id=key[0],
         estate_id=key[1],
         year=key[2],
@@ -356,7 +364,7 @@ _MUNICIPAL = _Stored(
     model=MunicipalityFigure,
     key=lambda f: (f.municipality_id, f.year, f.key),
     fields=("value",),
-    new=lambda key, values: MunicipalityFigure(
+    new=lambda key, values: dict(
         municipality_id=key[0], year=key[1], key=key[2], value=values["value"]
     ),
     name=lambda f: f"{f.year}:{f.municipality_id}:{f.key}",
@@ -365,9 +373,7 @@ _COMPLAINTS = _Stored(
     model=ComplaintCaseCount,
     key=lambda c: (c.organisation_id, c.year, c.category),
     fields=("decided", "lost"),
-    new=lambda key, values: ComplaintCaseCount(
-        organisation_id=key[0], year=key[1], category=key[2], **values
-    ),
+    new=lambda key, values: dict(organisation_id=key[0], year=key[1], category=key[2], **values),
     name=lambda c: f"{c.year}:{c.organisation_id}:{c.category}",
 )
 

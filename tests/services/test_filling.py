@@ -665,3 +665,15 @@ def test_the_year_refresh_keeps_the_answers_of_a_package_with_a_single_form(worl
     refresh_year_statuses(2026)
     db.session.expire_all()
     assert db.session.get(Form, report.id).status == FormStatus.DONE
+
+
+def test_a_package_of_a_single_form_leaves_ready_with_its_first_answer(world, db):
+    """The administration organisation's package holds its report only: when that one form
+    gets its first answer, no form is left unstarted, and the package is in progress."""
+    package = package_of(db, 900)
+    assert [f.kind.value for f in package.forms] == ["ADMIN_REPORT"]
+    assert package.status == PackageStatus.READY
+    saved = save(db, package.forms[0], "q1_proposals", True, user="adm")
+    assert saved.form_status == FormStatus.IN_PROGRESS
+    db.session.expire_all()
+    assert package_of(db, 900).status == PackageStatus.IN_PROGRESS
