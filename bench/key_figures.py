@@ -1,7 +1,7 @@
 """The accounts register at sector scale: one amounts file for every organisation and estate
 of the sector-scale demo world, imported through the register import (checked as a whole,
-applied in one transaction, the next dialogue year's key figures computed in one pandas
-pass, that year's statuses derived again); prints the figures.
+applied in one transaction, the next dialogue year's key figures and benchmarks computed in
+one pandas pass, that year's statuses derived again); prints the figures.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         .venv/bin/python bench/key_figures.py
@@ -66,6 +66,8 @@ def main() -> int:
 
     app = sector_app()
     with app.app_context():
+        from sqlalchemy import Integer
+
         from app.extensions import db
         from app.rules.access import Actor
         from app.rules.enums import ImportStatus, Role
@@ -102,6 +104,17 @@ def main() -> int:
         unchanged = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         changed, again_status = entry.changed, again.status
+        from sqlalchemy import func, select
+
+        from app.models import Benchmark
+
+        benchmarks = db.session.execute(
+            select(func.count(Benchmark.id), func.sum(Benchmark.indexed.cast(Integer))).where(
+                Benchmark.year == ACCOUNTING_YEAR + 1,
+                Benchmark.valid_to.is_(None),
+                Benchmark.basis.is_not(None),
+            )
+        ).one()
         db.session.remove()
     print(f"database: {database_name(app)}")
     print(f"file: {rows} rows, {len(content) / 1e6:.1f} MB; pandas.read_csv (floor): {floor:.2f} s")
@@ -112,6 +125,10 @@ def main() -> int:
     print(
         f"whole import (check, {changed} amounts written and logged, key figures, "
         f"statuses): {whole:.1f} s (target < 60 s; {whole / floor:.0f}x the floor)"
+    )
+    print(
+        f"benchmarks computed with them (per peer group): {benchmarks[0]}, "
+        f"{benchmarks[1] or 0} of them indexed"
     )
     print(f"the same file again: {again_status.value} in {unchanged:.1f} s")
     print(f"peak memory of the process: {peak_mb:.0f} MB (target < 1024 MB)")
