@@ -19,6 +19,7 @@ MENUS = {
             "Styringsdialogår",
             "Log",
             "Benchmarks",
+            "Indeks for fremskrivning",
             "Tærskler for kritiske værdier",
             "Registre",
             "Roller",
