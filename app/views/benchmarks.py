@@ -9,6 +9,7 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 from app.extensions import db
 from app.models import Benchmark, BenchmarkIndex, FlagThreshold
@@ -16,12 +17,14 @@ from app.questionnaires import load
 from app.rules.benchmarks import PEER_LABELS, SECTOR
 from app.rules.enums import N_
 from app.rules.flags import EITHER_WAY, HIGHER_IS_WORSE, LOWER_IS_WORSE, CriticalRule
+from app.rules.numbers import parse_danish_decimal
 from app.security import ROW_LEVEL, visible
 from app.services.benchmark_computation import compute_year_benchmarks
 from app.services.flag_effect import FlagEffect, flag_effect
 from app.services.reading import now
 from app.tasks import refresh_year_statuses
 from app.views.base import CheckedWrites, ScopedModelView
+from app.views.fields import DanishDecimalField
 from app.views.formatting import danish_integer
 
 
@@ -60,10 +63,7 @@ DIRECTION_LABELS = {
 
 
 def _number(text: str) -> float:
-    value = float((text or "").strip().replace(",", "."))
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(text)
-    return value
+    return float(parse_danish_decimal(text))
 
 
 class _ShowsEffect:
@@ -163,10 +163,6 @@ class FlagThresholdView(_ShowsEffect, _RefreshesStatuses, CheckedWrites, ScopedM
         "red": _l("Rød fra (pct. afvigelse)"),
     }
     formatters_columns = {"key": _figure_label, "direction": DIRECTION_LABELS.get}
-    description_columns = {
-        "yellow": _l("Afvigelse fra benchmark i den dårlige retning, der giver en gul markering."),
-        "red": _l("Afvigelse fra benchmark i den dårlige retning, der giver en rød markering."),
-    }
     add_form_extra_fields = edit_form_extra_fields = {
         "key": SelectField(
             _l("Nøgletal"), choices=lambda: _figure_choices(True), widget=Select2Widget()
@@ -174,6 +170,20 @@ class FlagThresholdView(_ShowsEffect, _RefreshesStatuses, CheckedWrites, ScopedM
         "direction": SelectField(
             _l("Retning"),
             choices=list(DIRECTION_LABELS.items()),
+        ),
+        "yellow": DanishDecimalField(
+            _l("Gul fra (pct. afvigelse)"),
+            [InputRequired()],
+            description=_l(
+                "Afvigelse fra benchmark i den dårlige retning, der giver en gul markering."
+            ),
+        ),
+        "red": DanishDecimalField(
+            _l("Rød fra (pct. afvigelse)"),
+            [InputRequired()],
+            description=_l(
+                "Afvigelse fra benchmark i den dårlige retning, der giver en rød markering."
+            ),
         ),
     }
 
@@ -247,6 +257,7 @@ class BenchmarkView(_ShowsEffect, _OffersNewerBenchmarks, ScopedModelView):
         ),
         # a plain list: the whole sector's value is '' which Select2 would show as unchosen
         "peer_group": SelectField(_l("Sammenligningsgruppe"), choices=_peer_group_choices),
+        "value": DanishDecimalField(_l("Benchmark"), [InputRequired()]),
     }
 
     @staticmethod
@@ -336,11 +347,18 @@ class BenchmarkIndexView(_OffersNewerBenchmarks, CheckedWrites, ScopedModelView)
         "description": _l("Indeks"),
     }
     description_columns = {
-        "percent": _l(
-            "Har en sammenligningsgruppe for få indberettede regnskaber, bliver sidste års "
-            "benchmark ganget med 1 + procent / 100. Uden indeks for året bruges det uændret."
-        ),
         "description": _l("Fx nettoprisindekset, og hvornår tallet er hentet."),
+    }
+
+    add_form_extra_fields = edit_form_extra_fields = {
+        "percent": DanishDecimalField(
+            _l("Ændring i procent"),
+            [InputRequired()],
+            description=_l(
+                "Har en sammenligningsgruppe for få indberettede regnskaber, bliver sidste års "
+                "benchmark ganget med 1 + procent / 100. Uden indeks for året bruges det uændret."
+            ),
+        ),
     }
 
     def post_add(self, item):

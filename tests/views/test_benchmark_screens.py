@@ -157,7 +157,7 @@ def test_an_index_below_minus_100_percent_is_refused_and_nothing_is_saved(world,
     assert db.session.scalar(select(BenchmarkIndex).where(BenchmarkIndex.year == 2031)) is None
     saved = client.post(
         "/benchmarkindexview/add",
-        data={"year": 2031, "percent": "2.5", "description": "Nettoprisindeks"},
+        data={"year": 2031, "percent": "2,5", "description": "Nettoprisindeks"},
     )
     assert saved.status_code == 302
     db.session.expire_all()
