@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_babel import gettext
 from wtforms import Field
-from wtforms.widgets import TextInput
 
 from app.rules.numbers import parse_danish_decimal
 from app.views.formatting import danish_decimal
@@ -15,7 +15,7 @@ class DanishDecimalField(Field):
     same way; a text that could be read two ways (95.04) is refused with a Danish message and
     nothing is saved. Left empty, there is no number."""
 
-    widget = TextInput()
+    widget = BS3TextFieldWidget()
 
     def _value(self):
         if self.raw_data:
