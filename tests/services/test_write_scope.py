@@ -205,3 +205,23 @@ def test_each_actor_stands_to_101s_package_as_its_place_says(world, db, user, re
 
     found = relations_to_package(actor(db, user), package_of(db, 101))
     assert {r.value for r in found} == relations
+
+
+def test_an_organisation_writes_forms_attachments_and_statements_by_their_package(world, db):
+    """A record of a package belongs to the package's organisation: 101 may write its own
+    package's form and a new attachment to it, not those of 751's package; a record of no
+    package, and one with no organisation at all, are nobody's to write."""
+    from app.models import Attachment, Form
+
+    bo = actor(db, "bo")
+    own, foreign = package_of(db, 101), package_of(db, 751)
+    own_form = db.session.scalar(select(Form).where(Form.package_id == own.id).limit(1))
+    foreign_form = db.session.scalar(select(Form).where(Form.package_id == foreign.id).limit(1))
+    assert refusal(own_form, bo) is None
+    assert refusal(foreign_form, bo) == ELSEWHERE
+    assert refusal(Attachment(package_id=own.id, filename="a.pdf"), bo) is None
+    assert refusal(Attachment(package_id=foreign.id, filename="a.pdf"), bo) == ELSEWHERE
+    assert refusal(Statement(package_id=own.id), bo) is None
+    assert refusal(Attachment(package_id=None, filename="a.pdf"), bo) == ELSEWHERE
+    assert refusal(db.session.scalar(select(Municipality).limit(1)), bo) == ELSEWHERE
+    db.session.rollback()
