@@ -225,3 +225,14 @@ def test_an_organisation_writes_forms_attachments_and_statements_by_their_packag
     assert refusal(Attachment(package_id=None, filename="a.pdf"), bo) == ELSEWHERE
     assert refusal(db.session.scalar(select(Municipality).limit(1)), bo) == ELSEWHERE
     db.session.rollback()
+
+
+def test_outside_a_request_the_actor_is_the_public(app):
+    """A service called from a command or a task without an actor names acts as the public:
+    it sees what the public sees and may write nothing."""
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+    from app.security import current_actor
+
+    with app.app_context():
+        assert current_actor() == Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
