@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import Float, and_, cast, select
 
 from app.extensions import db
 from app.models import AccountsFiling, Estate, KeyFigureValue, Organisation, Package
-from app.questionnaires import load
-from app.rules.benchmarks import SECTOR, dwelling_type, peer_of
+from app.rules.benchmarks import dwelling_type
 from app.rules.flags import flag_for
 from app.rules.key_figures import ACCOUNTS_FIGURES, rule_for
-from app.services.key_figures import Benchmarks, BenchmarkValue, thresholds
+from app.services.benchmark_computation import questionnaire_of_year
+from app.services.key_figures import Benchmarks, BenchmarkValue, benchmark_for, thresholds
 from app.services.statuses import DERIVED_STATUSES
 
 
@@ -39,14 +38,8 @@ def flag_effect(
     """The effect of setting the year's benchmark of `key` for a peer group (`benchmark`:
     peer group, value) or its threshold (`threshold`: direction, yellow, red); `replaces` is
     the (key, peer group) of the benchmark being edited, gone from where it was."""
-    version = (
-        db.session.scalar(
-            select(Package.questionnaire_version).where(Package.year == year).limit(1)
-        )
-        or current_app.config["QUESTIONNAIRE_VERSION"]
-    )
     try:
-        definition = load(version).key_figure(key)
+        definition = questionnaire_of_year(year).key_figure(key)
     except KeyError:
         return NONE  # a figure no form flags
     before_bench = Benchmarks(year, [key])
@@ -60,20 +53,13 @@ def flag_effect(
     for subject in _subjects(year, key):
         if key in ACCOUNTS_FIGURES and not subject.filed:
             continue  # unfiled accounts show no figure and no mark
-        peer = (
-            peer_of(
-                definition.benchmark,
-                dwelling=(
-                    None
-                    if subject.estate_id is None
-                    else dwelling_type(subject.family, subject.elderly, subject.youth)
-                ),
-                organisation_kind=None if subject.estate_id is not None else subject.kind.value,
-            )
-            or SECTOR
+        peers = (
+            (None, subject.kind.value)
+            if subject.estate_id is None
+            else (dwelling_type(subject.family, subject.elderly, subject.youth), None)
         )
-        before = _flag(subject.value, before_bench.get(key, peer), before_rule)
-        after = _flag(subject.value, after_bench.get(key, peer), after_rule)
+        before = _flag(subject.value, benchmark_for(before_bench, definition, peers), before_rule)
+        after = _flag(subject.value, benchmark_for(after_bench, definition, peers), after_rule)
         if before != after:
             changed.add((subject.package_id, subject.estate_id))
     return FlagEffect(len({package for package, _ in changed}), len(changed))

@@ -123,7 +123,8 @@ def peer_groups(organisation_id: int, estate_ids: list[int] | None) -> dict[int 
     }
 
 
-def _benchmark_for(bench: Benchmarks, definition, peers: tuple | None) -> BenchmarkValue | None:
+def benchmark_for(bench: Benchmarks, definition, peers: tuple | None) -> BenchmarkValue | None:
+    """The benchmark of a subject with these (dwelling type, organisation kind)."""
     dwelling, kind = peers or (None, None)
     peer = peer_of(definition.benchmark, dwelling=dwelling, organisation_kind=kind)
     return bench.get(definition.key, peer or SECTOR)
@@ -204,7 +205,7 @@ def figure_cells(
     cells: dict[int | None, dict[str, FigureCell]] = defaultdict(dict)
     for subject in subjects:
         for key, (definition, rule, unfiled) in per_key.items():
-            benchmark = _benchmark_for(bench, definition, peers.get(subject))
+            benchmark = benchmark_for(bench, definition, peers.get(subject))
             # no filing, no key figures: older accounts are never used instead
             value = None if unfiled else values.get((subject, year, key))
             result = flag_for(value, benchmark.value if benchmark else None, rule)
@@ -249,7 +250,7 @@ def estate_flags(
             continue
         if key in ACCOUNTS_FIGURES and not filed:
             continue
-        benchmark = _benchmark_for(bench, definitions[key], peers.get(estate_id))
+        benchmark = benchmark_for(bench, definitions[key], peers.get(estate_id))
         if rules[key] is not None and benchmark is not None:
             flag = flag_for(value, benchmark.value, rules[key]).flag
             if flag != Flag.NONE:
