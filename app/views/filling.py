@@ -35,6 +35,13 @@ def _message(error: service.FormError) -> str:
     return gettext(error.message, **error.params)
 
 
+def _visible_or_404(package_id: int, actor):
+    try:
+        return service.visible_package(package_id, actor)
+    except service.NotFound:
+        abort(404)
+
+
 class PackageContentView(BaseView):
     """The overview of one package (5.2.2): its forms with their status, attachments, last
     year's answers."""
@@ -46,10 +53,7 @@ class PackageContentView(BaseView):
     @has_access
     def show(self, package_id: int):
         actor = current_actor()
-        try:
-            package = service.visible_package(package_id, actor)
-        except service.NotFound:
-            abort(404)
+        package = _visible_or_404(package_id, actor)
         package_forms = service.package_forms(package, actor)
         content_visible = bool(package_forms)
         attachments = db.session.scalars(
@@ -135,10 +139,7 @@ class PackageContentView(BaseView):
     def benchmarks(self, package_id: int):
         """ "Opdater benchmarktal": the warning first, the update on its confirmation."""
         actor = current_actor()
-        try:
-            package = service.visible_package(package_id, actor)
-        except service.NotFound:
-            abort(404)
+        package = _visible_or_404(package_id, actor)
         if request.method == "GET":
             if not (service.may_edit(package, actor) and newer_benchmarks(package)):
                 return redirect(url_for("PackageContentView.show", package_id=package_id))

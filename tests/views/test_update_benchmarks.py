@@ -149,3 +149,31 @@ def test_lbfs_replaced_benchmark_is_kept_for_the_packages_compared_with_it(
     login(client, "lbf")
     listing = client.get(f"/benchmarkview/list/?_flt_0_year={YEAR}").get_data(as_text=True)
     assert "2.000,00" in listing and "3.500,00" not in listing
+
+
+def test_a_benchmark_lbf_deletes_stays_for_the_packages_compared_with_it(
+    year_2030,  # noqa: F811
+    db,
+    client,
+):
+    housing = db.session.scalar(
+        select(Benchmark).where(
+            Benchmark.year == YEAR, Benchmark.key == ADMIN, Benchmark.peer_group == "HOUSING"
+        )
+    )
+    login(client, "lbf")
+    assert client.post(f"/benchmarkview/delete/{housing.id}").status_code == 302
+    db.session.expire_all()
+    kept = db.session.execute(
+        select(Benchmark.value, Benchmark.valid_to).where(
+            Benchmark.year == YEAR, Benchmark.key == ADMIN, Benchmark.peer_group == "HOUSING"
+        )
+    ).all()
+    assert [(float(value), valid_to is not None) for value, valid_to in kept] == [(3500.0, True)]
+    # 101, opened before the deletion, is still compared with 3,500: 3,000 lies below it
+    report = db.session.scalar(
+        select(Form).where(Form.package_id == package_101(db).id, Form.estate_id.is_(None))
+    )
+    figures = service.form_figures(report, service.definition_of(report))
+    assert figures[ADMIN].benchmark == 3500.0
+    assert newer_benchmarks(package_101(db))
