@@ -2,11 +2,13 @@
 write guard are applied here once, so no view can forget them."""
 
 from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Boolean, Date, DateTime, Float, Numeric
 from sqlalchemy import Enum as SqlEnum
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from wtforms import BooleanField, SelectField
 
 from app.extensions import db
@@ -78,6 +80,37 @@ class ScopedRelations:
         super().__init__(**kwargs)
 
 
+class _DanishWriteErrors(SQLAInterface):
+    """FAB's interface, whose database errors on a write reach the screen as one Danish
+    sentence instead of the driver's text (which names tables and SQL)."""
+
+    def add(self, item, commit: bool = True) -> None:
+        self._refused_in_danish(super().add, item, commit)
+
+    def edit(self, item, commit: bool = True) -> None:
+        self._refused_in_danish(super().edit, item, commit)
+
+    def delete(self, item, commit: bool = True) -> None:
+        self._refused_in_danish(super().delete, item, commit)
+
+    @staticmethod
+    def _refused_in_danish(write, item, commit):
+        try:
+            write(item, commit)
+        except (SQLAlchemyError, DatabaseException):
+            db.session.rollback()
+            raise WriteRefused(
+                gettext(
+                    "Posten kan ikke gemmes: en anden post har de samme værdier, eller en "
+                    "værdi er ugyldig. Intet er gemt."
+                )
+            ) from None
+
+
+class WriteRefused(Exception):
+    pass
+
+
 class ScopedModelView(ModelView):
     """A FAB ModelView limited to the rows the current user may see and act for.
 
@@ -91,6 +124,8 @@ class ScopedModelView(ModelView):
     exclude_route_methods = {"download"}
 
     def __init__(self, **kwargs):
+        if type(self.datamodel) is SQLAInterface:
+            self.datamodel.__class__ = _DanishWriteErrors
         relations = scope_relation_queries(self)
         enums = {
             c.name: c.type.enum_class
