@@ -236,3 +236,31 @@ def test_outside_a_request_the_actor_is_the_public(app):
 
     with app.app_context():
         assert current_actor() == Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+
+
+def test_the_actor_is_read_from_the_database_once_per_request(app, world, db):
+    """Every guard of a request asks for the actor: the user's organisations are looked up
+    once, then the same actor is used."""
+    from flask import g
+    from flask_login import login_user
+    from sqlalchemy import event
+
+    from app.security import current_actor
+
+    user = db.session.scalar(select(AppUser).where(AppUser.username == "adm"))
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.test_request_context("/"):
+        login_user(user)
+        g.user = user
+        first = current_actor()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            again = current_actor()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert first.organisation_ids == again.organisation_ids != frozenset()
+    assert statements == []
