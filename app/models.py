@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -106,7 +107,9 @@ class Organisation(Model):
         back_populates="organisation", order_by="Estate.number"
     )
     packages: Mapped[list[Package]] = relationship(
-        back_populates="organisation", order_by="Package.year.desc()"
+        back_populates="organisation",
+        order_by="Package.year.desc()",
+        foreign_keys="Package.organisation_id",
     )
 
     __table_args__ = (
@@ -182,9 +185,20 @@ class Package(Model):
     # the benchmarks the package is compared with: those valid at this moment; set when the
     # package is opened and moved only by "Opdater benchmarktal" before submission
     benchmarks_as_of: Mapped[dt.datetime | None] = mapped_column(DateTime, default=_now)
+    # who the package goes to and who acts for the organisation, as the master data said when
+    # the year was opened: a later change of the organisation's home municipality or
+    # administrator reaches the package only when LBF applies it (services/master_data.py)
+    home_municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    administered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), index=True
+    )
 
     # a package is always shown with its organisation: load them together
-    organisation: Mapped[Organisation] = relationship(back_populates="packages", lazy="joined")
+    organisation: Mapped[Organisation] = relationship(
+        back_populates="packages", lazy="joined", foreign_keys=[organisation_id]
+    )
+    home_municipality: Mapped[Municipality] = relationship()
+    administered_by: Mapped[Organisation | None] = relationship(foreign_keys=[administered_by_id])
     forms: Mapped[list[Form]] = relationship(
         back_populates="package", order_by="Form.sort_key", cascade="all, delete-orphan"
     )
@@ -237,6 +251,9 @@ class Form(Model):
     package_id: Mapped[int] = mapped_column(ForeignKey("package.id", ondelete="CASCADE"))
     kind: Mapped[FormKind] = mapped_column(_enum(FormKind, "form_kind"))
     estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"), index=True)
+    # an estate form's municipality as the master data said when the year was opened: the
+    # location municipality that receives it
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     status: Mapped[FormStatus] = mapped_column(
         _enum(FormStatus, "form_status"), default=FormStatus.NOT_STARTED
     )
@@ -244,6 +261,7 @@ class Form(Model):
 
     package: Mapped[Package] = relationship(back_populates="forms", lazy="joined")
     estate: Mapped[Estate | None] = relationship(lazy="joined")
+    municipality: Mapped[Municipality | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="form", cascade="all, delete-orphan"
     )
@@ -263,6 +281,10 @@ class Form(Model):
         CheckConstraint(
             "(kind = 'ESTATE_FORM') = (estate_id IS NOT NULL)",
             name="ck_form_estate_iff_estate_form",
+        ),
+        CheckConstraint(
+            "(estate_id IS NULL) = (municipality_id IS NULL)",
+            name="ck_form_municipality_iff_estate",
         ),
     )
 
@@ -692,6 +714,26 @@ User.__table__.append_constraint(
         name="ck_user_one_affiliation",
     )
 )
+
+
+@event.listens_for(Package, "before_insert")
+def _package_records_its_recipients(mapper, connection, target):
+    """A package created one by one (the year's opening writes them in bulk and sets these
+    itself) records its organisation's home municipality and administrator of the moment."""
+    if target.home_municipality_id is None:
+        target.home_municipality_id, target.administered_by_id = connection.execute(
+            select(Organisation.home_municipality_id, Organisation.administered_by_id).where(
+                Organisation.id == target.organisation_id
+            )
+        ).one()
+
+
+@event.listens_for(Form, "before_insert", propagate=True)
+def _estate_form_records_its_municipality(mapper, connection, target):
+    if target.estate_id is not None and target.municipality_id is None:
+        target.municipality_id = connection.scalar(
+            select(Estate.municipality_id).where(Estate.id == target.estate_id)
+        )
 
 
 @event.listens_for(AuditEntry, "before_update")

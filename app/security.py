@@ -12,7 +12,7 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from sqlalchemy import and_, false, or_, select, true, update
+from sqlalchemy import and_, false, or_, select, true, union, update
 
 from app.extensions import db
 from app.models import (
@@ -88,18 +88,62 @@ def current_actor() -> Actor:
 # --- row-level filters -----------------------------------------------------------------------
 
 
+def _own_packages(actor: Actor):
+    """An organisation's packages, and those it was the administrator of when their year was
+    opened (a change of administrator reaches an opened year only when LBF applies it)."""
+    return or_(
+        Package.organisation_id == actor.organisation_id,
+        Package.administered_by_id == actor.organisation_id,
+    )
+
+
+def _located_packages(municipality_id: int):
+    """Packages with an estate form of an estate that lay in the municipality when the year
+    was opened."""
+    return select(Form.package_id).where(Form.municipality_id == municipality_id)
+
+
+def _municipality_packages(municipality_id: int):
+    """Packages a municipality receives: as the home municipality they were opened with, or
+    as the municipality of one of their estates."""
+    return or_(
+        Package.home_municipality_id == municipality_id,
+        Package.id.in_(_located_packages(municipality_id)),
+    )
+
+
+def _home_organisation_ids(municipality_id: int):
+    """Organisations whose home municipality it is now or was when a package was opened."""
+    return union(
+        select(Organisation.id).where(Organisation.home_municipality_id == municipality_id),
+        select(Package.organisation_id).where(Package.home_municipality_id == municipality_id),
+    )
+
+
+def _located_estate_ids(municipality_id: int):
+    """Estates in the municipality now, or when a package with their form was opened."""
+    return union(
+        select(Estate.id).where(Estate.municipality_id == municipality_id),
+        select(Form.estate_id).where(Form.municipality_id == municipality_id),
+    )
+
+
 def _municipality_organisation_ids(municipality_id: int):
-    """Organisations a municipality supervises (home) or has estates of (location)."""
-    home = select(Organisation.id).where(Organisation.home_municipality_id == municipality_id)
-    location = select(Estate.organisation_id).where(Estate.municipality_id == municipality_id)
-    return home.union(location)
+    """Organisations a municipality supervises (home) or has estates of (location), now or in
+    a package it receives."""
+    return union(
+        select(Organisation.id).where(Organisation.home_municipality_id == municipality_id),
+        select(Package.organisation_id).where(Package.home_municipality_id == municipality_id),
+        select(Estate.organisation_id).where(Estate.municipality_id == municipality_id),
+        select(Package.organisation_id).where(Package.id.in_(_located_packages(municipality_id))),
+    )
 
 
 def _package_filter(actor: Actor):
     if actor.is_organisation:
-        return Package.organisation_id.in_(actor.organisation_ids)
+        return _own_packages(actor)
     if actor.is_municipality:
-        return Package.organisation_id.in_(_municipality_organisation_ids(actor.municipality_id))
+        return _municipality_packages(actor.municipality_id)
     return false()
 
 
@@ -107,27 +151,20 @@ def _form_filter(actor: Actor):
     """A package's content opens to a municipality only once submitted; a location
     municipality then sees the report and its own estates' forms."""
     if actor.is_organisation:
-        return Form.package_id.in_(
-            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
-        )
+        return Form.package_id.in_(select(Package.id).where(_own_packages(actor)))
     if actor.is_municipality:
         m = actor.municipality_id
-        home_packages = (
-            select(Package.id)
-            .join(Organisation, Organisation.id == Package.organisation_id)
-            .where(Organisation.home_municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER))
+        home_packages = select(Package.id).where(
+            Package.home_municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER)
         )
-        location_packages = (
-            select(Package.id)
-            .join(Estate, Estate.organisation_id == Package.organisation_id)
-            .where(Estate.municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER))
+        location_packages = select(Package.id).where(
+            Package.id.in_(_located_packages(m)), Package.status.in_(SUBMITTED_OR_LATER)
         )
-        own_estates = select(Estate.id).where(Estate.municipality_id == m)
         return or_(
             Form.package_id.in_(home_packages),
             and_(
                 Form.package_id.in_(location_packages),
-                or_(Form.kind != FormKind.ESTATE_FORM, Form.estate_id.in_(own_estates)),
+                or_(Form.kind != FormKind.ESTATE_FORM, Form.municipality_id == m),
             ),
         )
     return false()
@@ -137,13 +174,11 @@ def _submitted_package_content_filter(column, actor: Actor):
     """Attachments and other package content: the organisation always, a municipality once
     the package is submitted."""
     if actor.is_organisation:
-        return column.in_(
-            select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
-        )
+        return column.in_(select(Package.id).where(_own_packages(actor)))
     if actor.is_municipality:
         return column.in_(
             select(Package.id).where(
-                Package.organisation_id.in_(_municipality_organisation_ids(actor.municipality_id)),
+                _municipality_packages(actor.municipality_id),
                 Package.status.in_(SUBMITTED_OR_LATER),
             )
         )
@@ -162,11 +197,10 @@ def _estate_filter(actor: Actor):
     if actor.is_organisation:
         return Estate.organisation_id.in_(actor.organisation_ids)
     if actor.is_municipality:
-        home = select(Organisation.id).where(
-            Organisation.home_municipality_id == actor.municipality_id
-        )
+        m = actor.municipality_id
         return or_(
-            Estate.municipality_id == actor.municipality_id, Estate.organisation_id.in_(home)
+            Estate.id.in_(_located_estate_ids(m)),
+            Estate.organisation_id.in_(_home_organisation_ids(m)),
         )
     return false()
 
@@ -175,13 +209,10 @@ def _key_figure_filter(actor: Actor):
     if actor.is_organisation:
         return KeyFigureValue.organisation_id.in_(actor.organisation_ids)
     if actor.is_municipality:
-        home = select(Organisation.id).where(
-            Organisation.home_municipality_id == actor.municipality_id
-        )
-        located = select(Estate.id).where(Estate.municipality_id == actor.municipality_id)
+        m = actor.municipality_id
         return or_(
-            KeyFigureValue.organisation_id.in_(home),
-            KeyFigureValue.estate_id.in_(located),
+            KeyFigureValue.organisation_id.in_(_home_organisation_ids(m)),
+            KeyFigureValue.estate_id.in_(_located_estate_ids(m)),
         )
     return false()
 
@@ -190,10 +221,8 @@ def _statement_filter(actor: Actor):
     """A statement is public once given; before that the municipality that wrote it, the
     home municipality of its package and the package's organisation see it."""
     if actor.is_municipality:
-        home_packages = (
-            select(Package.id)
-            .join(Organisation, Organisation.id == Package.organisation_id)
-            .where(Organisation.home_municipality_id == actor.municipality_id)
+        home_packages = select(Package.id).where(
+            Package.home_municipality_id == actor.municipality_id
         )
         return or_(
             Statement.published.is_(True),
@@ -203,9 +232,7 @@ def _statement_filter(actor: Actor):
     if actor.is_organisation:
         return or_(
             Statement.published.is_(True),
-            Statement.package_id.in_(
-                select(Package.id).where(Package.organisation_id.in_(actor.organisation_ids))
-            ),
+            Statement.package_id.in_(select(Package.id).where(_own_packages(actor))),
         )
     return Statement.published.is_(True)
 
@@ -298,18 +325,16 @@ def relations_to_package(actor: Actor, package: Package) -> frozenset[Relation]:
     relations = set()
     if actor.is_lbf:
         relations.add(Relation.LBF)
-    if actor.may_act_for(package.organisation_id) and not actor.is_lbf:
+    if not actor.is_lbf and actor.may_act_for_package(
+        package.organisation_id, package.administered_by_id
+    ):
         relations.add(Relation.ORGANISATION)
     if actor.is_municipality:
-        organisation = package.organisation
-        if organisation.home_municipality_id == actor.municipality_id:
+        if package.home_municipality_id == actor.municipality_id:
             relations.add(Relation.HOME_MUNICIPALITY)
         elif db.session.scalar(
-            select(Estate.id)
-            .where(
-                Estate.organisation_id == organisation.id,
-                Estate.municipality_id == actor.municipality_id,
-            )
+            select(Form.id)
+            .where(Form.package_id == package.id, Form.municipality_id == actor.municipality_id)
             .limit(1)
         ):
             relations.add(Relation.LOCATION_MUNICIPALITY)
@@ -340,25 +365,32 @@ def ensure_may_write(item, actor: Actor | None = None) -> None:
 
 def _may_write(item, actor: Actor) -> bool:
     if actor.is_organisation:
-        return _owning_organisation_id(item) in actor.organisation_ids
-    if actor.is_municipality and isinstance(item, Package):
-        # the home municipality sets an organisation's deadline
-        organisation = db.session.get(Organisation, item.organisation_id)
-        return organisation is not None and (
-            organisation.home_municipality_id == actor.municipality_id
+        package = _package_of(item)
+        if package is not None:
+            return actor.may_act_for_package(package.organisation_id, package.administered_by_id)
+        owner = (
+            item.id if isinstance(item, Organisation) else getattr(item, "organisation_id", None)
         )
+        return owner in actor.organisation_ids
+    if actor.is_municipality and isinstance(item, Package):
+        # the home municipality sets an organisation's deadline: the package's, as stored
+        stored = db.session.scalar(
+            select(Package.home_municipality_id).where(Package.id == item.id)
+        )
+        return stored == actor.municipality_id == item.home_municipality_id
     if actor.is_municipality and isinstance(item, Statement | Agreement):
         return item.municipality_id == actor.municipality_id
     return False
 
 
-def _owning_organisation_id(item) -> int | None:
-    if isinstance(item, Organisation):
-        return item.id
+def _package_of(item) -> Package | None:
+    """The package a record belongs to: the package itself, or the package of a form, an
+    attachment or a statement."""
+    if isinstance(item, Package):
+        return item
     if isinstance(item, Form | Attachment | Statement):
-        package = db.session.get(Package, item.package_id) if item.package_id else None
-        return package.organisation_id if package else None
-    return getattr(item, "organisation_id", None)
+        return db.session.get(Package, item.package_id) if item.package_id else None
+    return None
 
 
 # --- sessions and logins ----------------------------------------------------------------------

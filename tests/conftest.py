@@ -147,7 +147,7 @@ def estate_form_id(db, organisation: int = 101, estate: int = 1, year: int = 202
     return db.session.scalar(
         select(Form.id)
         .join(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .join(Estate, Estate.id == Form.estate_id)
         .where(Organisation.number == organisation, Estate.number == estate, Package.year == year)
     )

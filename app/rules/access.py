@@ -37,7 +37,16 @@ class Actor:
         return self.user_id is None
 
     def may_act_for(self, organisation_id: int | None) -> bool:
+        """The organisation's own data (its estates, figures, accounts): itself and the
+        organisation that administers it now."""
         return self.is_lbf or (self.is_organisation and organisation_id in self.organisation_ids)
+
+    def may_act_for_package(self, organisation_id: int, administered_by_id: int | None) -> bool:
+        """A package: its organisation, and the administrator it was opened with (a change of
+        administrator reaches an opened year only when LBF applies it)."""
+        return self.is_lbf or (
+            self.is_organisation and self.organisation_id in (organisation_id, administered_by_id)
+        )
 
 
 def acting_organisation_ids(own_id: int, administered_ids: Iterable[int]) -> frozenset[int]:

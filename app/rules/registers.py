@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from app.rules.enums import N_
+from app.rules.enums import N_, EstateState, OrganisationKind
 from app.rules.register_files import RegisterTable
 from app.rules.report import COMPLAINT_CATEGORIES, LettingTool
 from app.rules.violations import Violation
@@ -53,7 +53,9 @@ class Column:
     unit: str | None = None
     choices: tuple[str, ...] = ()  # a text column that takes only these values
     non_negative: bool = False
+    positive: bool = False
     at_most: str | None = None  # a number that may not exceed the row's value of this column
+    max_length: int | None = None  # the longest text the column's field holds
 
     @property
     def kind_label(self) -> str:
@@ -68,6 +70,8 @@ class RegisterFormat:
     unique: tuple[str, ...]  # the columns that name one row: a second row with them is a duplicate
     # columns holding key figures: (column, key figure) for the registers of estate figures
     figures: tuple[tuple[str, str], ...] = ()
+    # a check across the rows, given (row number, row) pairs; a row may lack a bad value
+    across: Callable[[list[tuple[int, dict]]], Iterable[Violation]] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -251,9 +255,93 @@ COMPLAINTS = RegisterFormat(
     unique=("organisation", "styringsdialogaar", "kategori"),
 )
 
+# --- master data ----------------------------------------------------------------------------
+
+ORGANISATION_KINDS = {
+    "boligorganisation": OrganisationKind.HOUSING,
+    "administrationsorganisation": OrganisationKind.ADMINISTRATION,
+}
+ESTATE_STATES = {
+    "i_drift": EstateState.IN_OPERATION,
+    "under_opfoerelse": EstateState.UNDER_CONSTRUCTION,
+    "nedlagt": EstateState.CLOSED,
+}
+
+
+def _administrators_in_the_register(rows: list[tuple[int, dict]]) -> Iterable[Violation]:
+    """The register holds every organisation: an administrator is one of its rows, and no
+    organisation administers itself."""
+    numbers = {row.get("organisation") for _index, row in rows}
+    for index, row in rows:
+        administrator = row.get("administreres_af")
+        if administrator is None:
+            continue
+        if administrator == row.get("organisation"):
+            yield _problem(
+                "self_administered",
+                N_("En organisation kan ikke administrere sig selv."),
+                index,
+                "administreres_af",
+                str(administrator),
+            )
+        elif administrator not in numbers:
+            yield _problem(
+                "unknown_administrator",
+                N_("Organisation nr. %(value)s findes ikke i filen."),
+                index,
+                "administreres_af",
+                str(administrator),
+            )
+
+
+ORGANISATIONS = RegisterFormat(
+    key="organisations",
+    label=N_("Stamdata: organisationer"),
+    columns=(
+        Column("organisation", INTEGER, N_("Organisationens nummer hos LBF"), positive=True),
+        Column("navn", TEXT, N_("Organisationens navn"), max_length=200),
+        Column(
+            "type",
+            TEXT,
+            N_("Boligorganisation eller administrationsorganisation"),
+            choices=tuple(ORGANISATION_KINDS),
+        ),
+        Column("hjemstedskommune", MUNICIPALITY, N_("Hjemstedskommunens kommunekode")),
+        Column(
+            "administreres_af",
+            INTEGER,
+            N_("Nummeret på organisationen, der administrerer den; tom, hvis ingen gør"),
+            required=False,
+        ),
+    ),
+    unique=("organisation",),
+    across=_administrators_in_the_register,
+)
+
+ESTATES = RegisterFormat(
+    key="estates",
+    label=N_("Stamdata: afdelinger"),
+    columns=(
+        _ORGANISATION_COLUMN,
+        Column("afdeling", INTEGER, N_("Afdelingens nummer i boligorganisationen"), positive=True),
+        Column("navn", TEXT, N_("Afdelingens navn"), max_length=200),
+        Column("adresse", TEXT, N_("Afdelingens adresse"), required=False, max_length=300),
+        Column("kommune", MUNICIPALITY, N_("Kommunekoden for kommunen, afdelingen ligger i")),
+        Column("tilstand", TEXT, N_("Afdelingens tilstand"), choices=tuple(ESTATE_STATES)),
+        Column("opfoerelsesaar", YEAR, N_("Året, afdelingen blev opført"), required=False),
+        Column("familieboliger", INTEGER, N_("Antal familieboliger"), non_negative=True),
+        Column("aeldreboliger", INTEGER, N_("Antal ældreboliger"), non_negative=True),
+        Column("ungdomsboliger", INTEGER, N_("Antal ungdomsboliger"), non_negative=True),
+        Column("bruttoetageareal", INTEGER, N_("Bruttoetageareal"), unit="m²", non_negative=True),
+    ),
+    unique=("organisation", "afdeling"),
+)
+
 FORMATS = {
     f.key: f
     for f in (
+        ORGANISATIONS,
+        ESTATES,
         ACCOUNTS_FILINGS,
         LETTINGS,
         ACCOUNTS_AMOUNTS,
@@ -413,6 +501,32 @@ def check_register(
                     )
                 )
                 continue
+            if value is not None and column.positive and value <= 0:
+                problems.append(
+                    _problem(
+                        "not_positive",
+                        N_("Tallet skal være større end 0."),
+                        index,
+                        column.name,
+                        text,
+                    )
+                )
+                continue
+            if value is not None and column.max_length and len(value) > column.max_length:
+                problems.append(
+                    Violation(
+                        "too_long",
+                        N_("Teksten er for lang: højst %(max)s tegn."),
+                        column.name,
+                        (
+                            ("row", index),
+                            ("column", column.name),
+                            ("value", text[:40] + "…"),
+                            ("max", column.max_length),
+                        ),
+                    )
+                )
+                continue
             if value is not None and column.non_negative and value < 0:
                 problems.append(
                     _problem(
@@ -442,10 +556,12 @@ def check_register(
                 )
             else:
                 seen[key] = index
-        rows.append(row)
+        rows.append((index, row))
+    if register.across is not None:
+        problems.extend(register.across(rows))
     if problems:
         return CheckedRegister((), tuple(problems))
-    return CheckedRegister(tuple(rows), ())
+    return CheckedRegister(tuple(row for _index, row in rows), ())
 
 
 def _exceeding(register, row, index):

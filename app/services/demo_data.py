@@ -1,13 +1,18 @@
-"""Deterministic demo worlds: `small` has every role's case, `sector` the whole sector's size."""
+"""Deterministic demo worlds: `small` has every role's case, `sector` the whole sector's size.
+
+The organisations and estates go in as LBF's master-data files would, in their formats
+(docs/registers.md), through the register import; so do the registers of figures
+(`demo_figures`)."""
 
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AppUser, Estate, Municipality, Organisation
 from app.rules.enums import EstateState, OrganisationKind, Role
+from app.rules.registers import ESTATE_STATES, ESTATES, ORGANISATION_KINDS, ORGANISATIONS
 from app.services import demo_figures
 from app.services.masterdata import load_regions_and_municipalities
 
@@ -105,7 +110,7 @@ def build(scale: str, seed: int = 2026) -> DemoResult:
     return DemoResult(scale, organisations, estates, int(dwellings), users)
 
 
-def _estate_row(rng, organisation_id, number, municipality, state=EstateState.IN_OPERATION):
+def _estate_row(rng, organisation_number, number, municipality, state=EstateState.IN_OPERATION):
     family = rng.choice([0, 12, 24, 40, 60, 80, 120, 200])
     elderly = rng.choice([0, 0, 0, 8, 16, 24])
     youth = rng.choice([0, 0, 0, 0, 10, 30])
@@ -113,11 +118,11 @@ def _estate_row(rng, organisation_id, number, municipality, state=EstateState.IN
         family = 20
     name = f"{rng.choice(ESTATE_NAMES)} {number}"
     return {
-        "organisation_id": organisation_id,
+        "organisation": organisation_number,
         "number": number,
         "name": name,
         "address": f"{rng.choice(STREETS)} {rng.randint(1, 120)}, {municipality.name}",
-        "municipality_id": municipality.id,
+        "municipality": municipality.code,
         "state": state,
         "built_year": rng.randint(1940, 2024),
         "family_dwellings": family,
@@ -127,13 +132,46 @@ def _estate_row(rng, organisation_id, number, municipality, state=EstateState.IN
     }
 
 
-def _organisation(number, name, kind, home, administered_by=None) -> Organisation:
-    organisation = Organisation(
-        number=number, name=name, kind=kind, home_municipality=home, administered_by=administered_by
+_KIND_TEXT = {kind: text for text, kind in ORGANISATION_KINDS.items()}
+_STATE_TEXT = {state: text for text, state in ESTATE_STATES.items()}
+
+
+def _load_organisations(rows) -> dict[int, Organisation]:
+    """(number, name, kind, home municipality, administrator's number) rows as the
+    organisations register; the organisations by number."""
+    demo_figures.import_register(
+        ORGANISATIONS,
+        [
+            f"{number};{name};{_KIND_TEXT[kind]};{home.code};{administrator or ''}"
+            for number, name, kind, home, administrator in rows
+        ],
     )
-    db.session.add(organisation)
-    db.session.flush()
-    return organisation
+    return {o.number: o for o in db.session.scalars(select(Organisation))}
+
+
+def _load_estates(rows) -> None:
+    demo_figures.import_register(
+        ESTATES,
+        [
+            ";".join(
+                str(v)
+                for v in (
+                    r["organisation"],
+                    r["number"],
+                    r["name"],
+                    r["address"],
+                    r["municipality"],
+                    _STATE_TEXT[r["state"]],
+                    r["built_year"],
+                    r["family_dwellings"],
+                    r["elderly_dwellings"],
+                    r["youth_dwellings"],
+                    r["area_m2"],
+                )
+            )
+            for r in rows
+        ],
+    )
 
 
 def _user(username, first, last, role: Role, organisation=None, municipality=None) -> AppUser:
@@ -163,40 +201,43 @@ def _security_manager():
 
 def _small_world(rng, m) -> list[DemoUser]:
     kbh, aarhus, odense, aalborg, roskilde = m[101], m[751], m[461], m[851], m[265]
-    housing = OrganisationKind.HOUSING
-    admin_org = _organisation(
-        900, "Fælles Boligadministration", OrganisationKind.ADMINISTRATION, aarhus
+    housing, administration = OrganisationKind.HOUSING, OrganisationKind.ADMINISTRATION
+    organisations = _load_organisations(
+        [
+            (900, "Fælles Boligadministration", administration, aarhus, None),
+            (101, "Boligselskabet Hovedstaden", housing, kbh, None),
+            (751, "Aarhus Almene Boliger", housing, aarhus, 900),
+            (752, "Jysk Boligforening", housing, aarhus, 900),
+            (461, "Fyns Almennyttige Boligselskab", housing, odense, None),
+            (462, "Boligforeningen Lillebo", housing, odense, 461),
+            (851, "Nordjysk Boligselskab", housing, aalborg, None),
+        ]
     )
-    hovedstad = _organisation(101, "Boligselskabet Hovedstaden", housing, kbh)
-    aarhus_bo = _organisation(
-        751, "Aarhus Almene Boliger", housing, aarhus, administered_by=admin_org
+    admin_org, hovedstad, fyn, fyn_lille, nord = (
+        organisations[n] for n in (900, 101, 461, 462, 851)
     )
-    jysk = _organisation(752, "Jysk Boligforening", housing, aarhus, administered_by=admin_org)
-    fyn = _organisation(461, "Fyns Almennyttige Boligselskab", housing, odense)
-    fyn_lille = _organisation(462, "Boligforeningen Lillebo", housing, odense, administered_by=fyn)
-    nord = _organisation(851, "Nordjysk Boligselskab", housing, aalborg)
 
     rows = []
     for org, plan in [
-        (hovedstad, [(kbh, 4), (roskilde, 2)]),  # estates in another municipality
-        (aarhus_bo, [(aarhus, 3)]),
-        (jysk, [(aarhus, 2)]),
-        (fyn, [(odense, 3)]),
-        (fyn_lille, [(odense, 2)]),
-        (nord, [(aalborg, 3)]),
+        (101, [(kbh, 4), (roskilde, 2)]),  # estates in another municipality
+        (751, [(aarhus, 3)]),
+        (752, [(aarhus, 2)]),
+        (461, [(odense, 3)]),
+        (462, [(odense, 2)]),
+        (851, [(aalborg, 3)]),
     ]:
         number = 1
         for municipality, count in plan:
             for _ in range(count):
-                rows.append(_estate_row(rng, org.id, number, municipality))
+                rows.append(_estate_row(rng, org, number, municipality))
                 number += 1
     # one estate under construction and one closed, so both cases show
     rows.append(
-        _estate_row(rng, hovedstad.id, 99, kbh, state=EstateState.UNDER_CONSTRUCTION)
+        _estate_row(rng, 101, 99, kbh, state=EstateState.UNDER_CONSTRUCTION)
         | {"name": "Havneholmen (under opførelse)"}
     )
-    rows.append(_estate_row(rng, nord.id, 98, aalborg, state=EstateState.CLOSED))
-    db.session.execute(insert(Estate), rows)
+    rows.append(_estate_row(rng, 851, 98, aalborg, state=EstateState.CLOSED))
+    _load_estates(rows)
 
     users = [
         (DemoUser("lbf", Role.LBF, "Landsbyggefonden"), _user("lbf", "Lise", "Berg", Role.LBF)),
@@ -238,68 +279,56 @@ def _sector_world(rng, m) -> list[DemoUser]:
     weights = [rng.paretovariate(1.2) for _ in municipalities]
     admin_count, housing_count, estate_target = 30, 520, 7000
 
-    admin_rows = [
-        {
-            "number": 9000 + i,
-            "name": f"Administrationsselskab {ORG_PLACES[i % len(ORG_PLACES)]} {i + 1}",
-            "kind": OrganisationKind.ADMINISTRATION,
-            "home_municipality_id": rng.choices(municipalities, weights)[0].id,
-        }
+    administrators = [
+        (
+            9000 + i,
+            f"Administrationsselskab {ORG_PLACES[i % len(ORG_PLACES)]} {i + 1}",
+            OrganisationKind.ADMINISTRATION,
+            rng.choices(municipalities, weights)[0],
+            None,
+        )
         for i in range(admin_count)
     ]
-    admin_ids = [
-        row.id
-        for row in db.session.execute(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
-            admin_rows,
-        )
-    ]
+    admin_numbers = [row[0] for row in administrators]
 
     # every municipality is home to at least one organisation; the rest follow the weights
     homes = municipalities + [
         rng.choices(municipalities, weights)[0] for _ in range(housing_count - len(municipalities))
     ]
     rng.shuffle(homes)
-    housing_rows = [
-        {
-            "number": 1 + i,
-            "name": (
+    housing = [
+        (
+            1 + i,
+            (
                 f"{ORG_PLACES[i % len(ORG_PLACES)]}{rng.choice(['', 'by', 'bo'])} "
                 f"{rng.choice(ORG_WORDS)} {homes[i].name}"
             ),
-            "kind": OrganisationKind.HOUSING,
-            "home_municipality_id": homes[i].id,
+            OrganisationKind.HOUSING,
+            homes[i],
             # about a third are administered by an administration organisation
-            "administered_by_id": rng.choice(admin_ids) if rng.random() < 0.33 else None,
-        }
+            rng.choice(admin_numbers) if rng.random() < 0.33 else None,
+        )
         for i in range(housing_count)
     ]
-    housing_ids = [
-        row.id
-        for row in db.session.execute(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
-            housing_rows,
-        )
-    ]
+    organisations = _load_organisations(administrators + housing)
+    housing_numbers = [row[0] for row in housing]
 
-    counts = _estate_counts(rng, len(housing_ids), estate_target)
+    counts = _estate_counts(rng, len(housing_numbers), estate_target)
 
     estate_rows = []
-    for org_id, home, count in zip(housing_ids, homes, counts, strict=True):
+    for org_number, home, count in zip(housing_numbers, homes, counts, strict=True):
         for number in range(1, count + 1):
             # most estates lie in the home municipality, some in a neighbouring one
             municipality = home if rng.random() < 0.85 else rng.choices(municipalities, weights)[0]
             state = (
                 EstateState.UNDER_CONSTRUCTION if rng.random() < 0.02 else EstateState.IN_OPERATION
             )
-            row = _estate_row(rng, org_id, number, municipality, state)
-            estate_rows.append(row)
+            estate_rows.append(_estate_row(rng, org_number, number, municipality, state))
     _scale_dwellings(estate_rows, 600_000)
-    for start in range(0, len(estate_rows), 2000):
-        db.session.execute(insert(Estate), estate_rows[start : start + 2000])
+    _load_estates(estate_rows)
 
-    first_housing = db.session.get(Organisation, housing_ids[0])
-    first_admin = db.session.get(Organisation, admin_ids[0])
+    first_housing = organisations[housing_numbers[0]]
+    first_admin = organisations[admin_numbers[0]]
     _user("lbf", "Lise", "Berg", Role.LBF)
     _user("bo", "Bo", "Hansen", Role.HOUSING, organisation=first_housing)
     _user("adm", "Anders", "Dahl", Role.ADMINISTRATION, organisation=first_admin)

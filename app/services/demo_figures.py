@@ -185,12 +185,12 @@ def generate(years: list[int], seed: int = 2026, unfiled: set[int] = frozenset()
         for start in range(0, len(batch), 5000):
             db.session.execute(insert(table), batch[start : start + 5000])
     db.session.commit()
-    _import_register(ACCOUNTS_FILINGS, filings)
-    _import_register(LETTINGS, tools)
-    _import_register(COMPLAINTS, complaints)
-    _import_register(MUNICIPAL_EMPLOYMENT, municipal)
+    import_register(ACCOUNTS_FILINGS, filings)
+    import_register(LETTINGS, tools)
+    import_register(COMPLAINTS, complaints)
+    import_register(MUNICIPAL_EMPLOYMENT, municipal)
     for register, lines in files.items():
-        _import_register(register, lines)
+        import_register(register, lines)
     return len(rows)
 
 
@@ -232,7 +232,7 @@ def _register_files(rows, organisation_numbers, estate_numbers) -> dict:
     }
 
 
-def _import_register(register, lines: list[str]) -> None:
+def import_register(register, lines: list[str]) -> None:
     """A register goes in as LBF's file would, in its format, through the same import."""
     from app.rules.access import Actor
     from app.rules.enums import ImportStatus, Role

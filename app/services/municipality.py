@@ -42,7 +42,7 @@ def set_deadlines(actor: Actor, package_ids: list[int], deadline: dt.date | None
         violations.append(Violation("not_found", N_("En af de valgte pakker findes ikke.")))
     for package in packages:
         name = str(package.organisation)
-        if package.organisation.home_municipality_id != actor.municipality_id:
+        if package.home_municipality_id != actor.municipality_id:
             violations.append(
                 Violation(
                     "not_home",

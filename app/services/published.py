@@ -51,7 +51,7 @@ def statements_of(municipality_id: int) -> list[Statement]:
             .where(
                 or_(
                     Statement.municipality_id == municipality_id,
-                    Organisation.home_municipality_id == municipality_id,
+                    Package.home_municipality_id == municipality_id,
                 )
             )
             .order_by(Package.year.desc(), Organisation.number, Statement.supplementary)
@@ -69,7 +69,7 @@ def published_packages(municipality_id: int) -> list[Package]:
         db.session.scalars(
             select(Package)
             .join(Organisation, Organisation.id == Package.organisation_id)
-            .where(Organisation.home_municipality_id == municipality_id, Package.status.in_(MET))
+            .where(Package.home_municipality_id == municipality_id, Package.status.in_(MET))
             .order_by(Package.year.desc(), Organisation.number)
         )
     )

@@ -67,7 +67,7 @@ def may_edit(package: Package, actor: Actor) -> bool:
     """Only the organisation (or one administering it) edits, and only until submission."""
     return (
         actor.is_organisation
-        and actor.may_act_for(package.organisation_id)
+        and actor.may_act_for_package(package.organisation_id, package.administered_by_id)
         and not package.status.is_submitted
     )
 

@@ -34,7 +34,7 @@ from app.models import (
     RegisterImport,
 )
 from app.rules.access import Actor
-from app.rules.enums import N_, ImportStatus
+from app.rules.enums import N_, EstateState, ImportStatus
 from app.rules.register_files import read_register_file
 from app.rules.registers import (
     ACCOUNTS_AMOUNTS,
@@ -42,10 +42,14 @@ from app.rules.registers import (
     COMPLAINTS,
     EFFICIENCY,
     EMPLOYMENT,
+    ESTATE_STATES,
+    ESTATES,
     FORMATS,
     LETTINGS,
     MOVE_OUTS,
     MUNICIPAL_EMPLOYMENT,
+    ORGANISATION_KINDS,
+    ORGANISATIONS,
     VACANCIES,
     check_register,
 )
@@ -189,13 +193,15 @@ def problems_of(entry: RegisterImport) -> list[dict]:
 class _Stored:
     """How one register's rows are stored: the model, the key a row is known by, the value
     fields compared and logged, a new row's columns from its key and values, and the row's
-    name in the log."""
+    name in the log. A row the file no longer holds is removed, or, when others refer to it
+    (master data), retired: given the `retire` values."""
 
     model: type
     key: Callable[[Any], tuple]
     fields: tuple[str, ...]
     new: Callable[[tuple, dict], dict]
     name: Callable[[Any], str]
+    retire: dict[str, Any] | None = None
 
 
 def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | None) -> int:
@@ -220,7 +226,9 @@ def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | No
 
     changed = 0
     for key, row in current.items():
-        if key not in wanted:
+        if key not in wanted and stored.retire is not None:
+            wanted[key] = {field: getattr(row, field) for field in stored.fields} | stored.retire
+        elif key not in wanted:
             first = stored.fields[0]
             log(row, "register_delete", first, getattr(row, first), None)
             db.session.delete(row)
@@ -460,6 +468,93 @@ def _refresh_after_amounts(rows) -> None:
         refresh_year_statuses(accounting_year + 1)
 
 
+# --- master data: a change reaches years opened after it (services/opened_year_master_data) --
+
+_ORGANISATIONS = _Stored(
+    model=Organisation,
+    key=lambda o: (o.number,),
+    fields=("name", "kind", "home_municipality_id", "active"),
+    new=lambda key, values: dict(number=key[0], **values),
+    name=lambda o: str(o.number),
+    retire={"active": False},
+)
+_ADMINISTRATION = _Stored(
+    model=Organisation,
+    key=lambda o: (o.number,),
+    fields=("administered_by_id",),
+    new=lambda key, values: {},  # every organisation exists: the first pass made them
+    name=lambda o: str(o.number),
+    retire={"administered_by_id": None},
+)
+_ESTATE_FIELDS = (
+    "name",
+    "address",
+    "municipality_id",
+    "state",
+    "built_year",
+    "family_dwellings",
+    "elderly_dwellings",
+    "youth_dwellings",
+    "area_m2",
+)
+_ESTATES = _Stored(
+    model=Estate,
+    key=lambda e: (e.organisation_id, e.number),
+    fields=_ESTATE_FIELDS,
+    new=lambda key, values: dict(organisation_id=key[0], number=key[1], **values),
+    name=lambda e: f"{e.organisation_id}:{e.number}",
+    retire={"state": EstateState.CLOSED},
+)
+
+
+def _apply_organisations(rows, known: Known, user_id: int | None) -> int:
+    """The file is the whole register: its organisations are added or updated and active,
+    those it no longer holds are inactive (kept: packages refer to them); then each one's
+    administrator, by number."""
+    wanted = {
+        (row["organisation"],): {
+            "name": row["navn"],
+            "kind": ORGANISATION_KINDS[row["type"]],
+            "home_municipality_id": known.municipalities[row["hjemstedskommune"]],
+            "active": True,
+        }
+        for row in rows
+    }
+    changed = _replace(_ORGANISATIONS, db.session.scalars(select(Organisation)), wanted, user_id)
+    db.session.flush()
+    id_of = dict(db.session.execute(select(Organisation.number, Organisation.id)).all())
+    administrators = {
+        (row["organisation"],): {
+            "administered_by_id": id_of.get(row["administreres_af"])
+            if row["administreres_af"] is not None
+            else None
+        }
+        for row in rows
+    }
+    stored = db.session.scalars(select(Organisation).execution_options(populate_existing=True))
+    return changed + _replace(_ADMINISTRATION, stored, administrators, user_id)
+
+
+def _apply_estates(rows, known: Known, user_id: int | None) -> int:
+    """The file is the whole register: its estates are added or updated, those it no longer
+    holds are closed (kept: forms refer to them)."""
+    wanted = {
+        (known.organisations[row["organisation"]], row["afdeling"]): {
+            "name": row["navn"],
+            "address": row["adresse"],
+            "municipality_id": known.municipalities[row["kommune"]],
+            "state": ESTATE_STATES[row["tilstand"]],
+            "built_year": row["opfoerelsesaar"],
+            "family_dwellings": row["familieboliger"],
+            "elderly_dwellings": row["aeldreboliger"],
+            "youth_dwellings": row["ungdomsboliger"],
+            "area_m2": row["bruttoetageareal"],
+        }
+        for row in rows
+    }
+    return _replace(_ESTATES, db.session.scalars(select(Estate)), wanted, user_id)
+
+
 AFTER: dict[str, Callable] = {
     ACCOUNTS_AMOUNTS.key: _refresh_after_amounts,
     MOVE_OUTS.key: _refresh_after_figures,
@@ -468,6 +563,8 @@ AFTER: dict[str, Callable] = {
 }
 
 APPLY: dict[str, Callable] = {
+    ORGANISATIONS.key: _apply_organisations,
+    ESTATES.key: _apply_estates,
     ACCOUNTS_FILINGS.key: _apply_accounts_filings,
     LETTINGS.key: _apply_lettings,
     ACCOUNTS_AMOUNTS.key: _apply_accounts_amounts,

@@ -44,7 +44,7 @@ def _municipality_reminders(today: dt.date) -> None:
         return
     years = dialogue_years(latest)
     rows = db.session.execute(
-        select(Package, Organisation.home_municipality_id)
+        select(Package, Package.home_municipality_id)
         .join(Organisation, Organisation.id == Package.organisation_id)
         .where(Package.year.in_(years))
         .order_by(Package.year, Organisation.number)

@@ -54,7 +54,7 @@ class _Context:
             "name": organisation.name,
             "kind": organisation.kind.label,
             "accounting_year": self.package.accounting_year,
-            "home_municipality": organisation.home_municipality.name,
+            "home_municipality": self.package.home_municipality.name,
         }
 
     def estate_master_data(self, item):
@@ -63,7 +63,7 @@ class _Context:
             "estate_number": estate.number,
             "estate_name": estate.name,
             "address": estate.address,
-            "municipality": estate.municipality.name,
+            "municipality": self.form.municipality.name,
             "organisation": str(self.package.organisation),
             "dwellings": {
                 "family": estate.family_dwellings,
@@ -138,12 +138,12 @@ def _estate_facts(package, flag_keys: tuple[str, ...]) -> list[rules.EstateFacts
             Estate.name,
             Estate.state,
             Estate.family_dwellings,
-            Estate.municipality_id,
+            Form.municipality_id,
             Municipality.name.label("municipality"),
             Region.name.label("region"),
         )
         .join(Estate, Estate.id == Form.estate_id)
-        .join(Municipality, Municipality.id == Estate.municipality_id)
+        .join(Municipality, Municipality.id == Form.municipality_id)
         .join(Region, Region.id == Municipality.region_id)
         .where(Form.package_id == package.id)
     ).all()

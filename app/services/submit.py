@@ -62,17 +62,18 @@ def check(package_id: int, actor: Actor) -> list[Violation]:
 
 
 def recipients_of(package: Package, forms: list[Form] | None = None) -> list[RecipientPart]:
-    """The home municipality first, then each other municipality where an estate lies."""
+    """The home municipality first, then each other municipality where an estate lies, as
+    the package recorded them when its year was opened."""
     forms = forms if forms is not None else _forms(package.id)
-    home = package.organisation.home_municipality
+    home = package.home_municipality
     report = [f for f in forms if f.estate_id is None]
     parts = [RecipientPart(home, True, tuple(forms))]
     located: dict[int, list[Form]] = {}
     municipalities: dict[int, Municipality] = {}
     for form in forms:
-        if form.estate is not None and form.estate.municipality_id != home.id:
-            located.setdefault(form.estate.municipality_id, []).append(form)
-            municipalities[form.estate.municipality_id] = form.estate.municipality
+        if form.municipality_id is not None and form.municipality_id != home.id:
+            located.setdefault(form.municipality_id, []).append(form)
+            municipalities[form.municipality_id] = form.municipality
     for municipality_id in sorted(located, key=lambda m: municipalities[m].name):
         parts.append(
             RecipientPart(
@@ -98,8 +99,9 @@ def submit(package_id: int, actor: Actor) -> Package:
     sent_at = now()
     package.submitted_at = sent_at
     stored = {r.municipality_id: r for r in package.recipients}
-    for part in recipients_of(package, forms):
-        recipient = stored.get(part.municipality.id)
+    parts = recipients_of(package, forms)
+    for part in parts:
+        recipient = stored.pop(part.municipality.id, None)
         if recipient is None:
             recipient = Recipient(package_id=package.id, municipality_id=part.municipality.id)
             db.session.add(recipient)
@@ -107,6 +109,10 @@ def submit(package_id: int, actor: Actor) -> Package:
         recipient.sent_at = sent_at
         recipient.opened_at = None
         mail.queue_submitted(package, part.municipality, part.home, sent_at)
+    # a municipality an earlier submission went to and this one does not (LBF applied a
+    # moved estate to the returned package) no longer holds a receipt
+    for recipient in stored.values():
+        db.session.delete(recipient)
     return package
 
 

@@ -72,7 +72,7 @@ def worklist(
         query = query.where(Package.status == PackageStatus(status))
     rows = []
     for package, statement in db.session.execute(query):
-        home = package.organisation.home_municipality_id == actor.municipality_id
+        home = package.home_municipality_id == actor.municipality_id
         if relation == "home" and not home or relation == "location" and home:
             continue
         overdue = is_overdue(package.deadline, package.status.is_submitted, today)

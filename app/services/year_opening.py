@@ -32,7 +32,10 @@ class OpenYearError(ValueError):
 def open_year(year: int, questionnaire_version: str, user_id: int | None = None) -> OpenYearResult:
     """Create the year's package for every active organisation that has none yet.
 
-    Running it again creates nothing new. Everything is written in one transaction.
+    Each package records the organisation's home municipality and administrator, each estate
+    form its estate's municipality, as the master data says now: later changes reach the
+    year only when LBF applies them (services/master_data.py). Running it again creates
+    nothing new. Everything is written in one transaction.
     """
     if not 2010 <= year <= 2100:
         raise OpenYearError(f"invalid dialogue year: {year}")
@@ -40,26 +43,38 @@ def open_year(year: int, questionnaire_version: str, user_id: int | None = None)
     session = db.session
     have_package = set(session.scalars(select(Package.organisation_id).where(Package.year == year)))
     organisations = session.execute(
-        select(Organisation.id, Organisation.kind).where(Organisation.active.is_(True))
+        select(
+            Organisation.id,
+            Organisation.kind,
+            Organisation.home_municipality_id,
+            Organisation.administered_by_id,
+        ).where(Organisation.active.is_(True))
     ).all()
-    todo = [(org_id, kind) for org_id, kind in organisations if org_id not in have_package]
+    todo = [row for row in organisations if row.id not in have_package]
     if not todo:
         return OpenYearResult(year, 0, 0, len(have_package))
 
     estates_by_org = defaultdict(list)
-    for estate_id, org_id, number, state in session.execute(
-        select(Estate.id, Estate.organisation_id, Estate.number, Estate.state)
+    municipality_of = {}
+    for estate_id, org_id, number, state, municipality_id in session.execute(
+        select(
+            Estate.id, Estate.organisation_id, Estate.number, Estate.state, Estate.municipality_id
+        )
     ):
         estates_by_org[org_id].append((estate_id, number, state))
+        municipality_of[estate_id] = municipality_id
 
+    # the year's recipients and administrators are the master data of this moment
     package_rows = [
         {
-            "organisation_id": org_id,
+            "organisation_id": org.id,
             "year": year,
             "questionnaire_version": questionnaire_version,
             "status": PackageStatus.READY,
+            "home_municipality_id": org.home_municipality_id,
+            "administered_by_id": org.administered_by_id,
         }
-        for org_id, _kind in todo
+        for org in todo
     ]
     created = session.execute(
         insert(Package).returning(
@@ -70,13 +85,14 @@ def open_year(year: int, questionnaire_version: str, user_id: int | None = None)
     package_of = {org_id: package_id for package_id, org_id in created}
 
     form_rows = []
-    for org_id, kind in todo:
-        for planned in planned_forms(kind, estates_by_org.get(org_id, ())):
+    for org in todo:
+        for planned in planned_forms(org.kind, estates_by_org.get(org.id, ())):
             form_rows.append(
                 {
-                    "package_id": package_of[org_id],
+                    "package_id": package_of[org.id],
                     "kind": planned.kind,
                     "estate_id": planned.estate_id,
+                    "municipality_id": municipality_of.get(planned.estate_id),
                     "sort_key": planned.sort_key,
                 }
             )

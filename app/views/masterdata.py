@@ -129,6 +129,13 @@ ESTATE_LABELS = {
 }
 
 
+# a change of where an estate lies or who receives or administers an organisation's package
+OPENED_YEARS_KEEP = _l(
+    "En ændring gælder for år, der åbnes senere. Et åbnet år får den først, når den anvendes "
+    "under Styringsdialogår → Ændringer siden åbningen."
+)
+
+
 class EstateView(ScopedModelView):
     datamodel = SQLAInterface(Estate)
     list_title = _l("Afdelinger")
@@ -150,6 +157,7 @@ class EstateView(ScopedModelView):
         "area_m2",
     ]
     add_columns = edit_columns = show_columns
+    description_columns = {"municipality": OPENED_YEARS_KEEP}
     search_columns = ["organisation", "number", "name", "municipality", "state"]
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
@@ -177,6 +185,10 @@ class OrganisationView(ScopedModelView):
     list_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     show_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     add_columns = edit_columns = show_columns
+    description_columns = {
+        "home_municipality": OPENED_YEARS_KEEP,
+        "administered_by": OPENED_YEARS_KEEP,
+    }
     search_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
     order_columns = ["number", "name"]
     base_order = ("number", "asc")

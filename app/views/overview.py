@@ -55,7 +55,7 @@ class OverviewView(BaseView):
             return self._worklist(actor)
         packages = db.session.scalars(
             visible(Package, actor)
-            .join(Organisation)
+            .join(Package.organisation)
             .order_by(Package.year.desc(), Organisation.number)
             # LBF's overview shows the newest; everyone else sees all of theirs
             .limit(50 if actor.is_lbf else 2000)

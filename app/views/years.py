@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Package
+from app.security import current_actor
+from app.services.opened_year_master_data import apply_to_year, differences
 from app.services.year_opening import OpenYearError, open_year
 
 
@@ -57,3 +59,35 @@ class YearView(BaseView):
                 "info",
             )
         return redirect(url_for("YearView.index"))
+
+    @expose("/<int:year>/master-data")
+    @has_access
+    def master_data(self, year):
+        """What differs between the year's packages and today's master data."""
+        return self.render_template("year_master_data.html", year=year, packages=differences(year))
+
+    @expose("/<int:year>/master-data", methods=["POST"])
+    @has_access
+    def apply_master_data(self, year):
+        chosen = [int(v) for v in request.form.getlist("package") if v.isdigit()]
+        if not chosen:
+            flash(gettext("Vælg de pakker, ændringerne skal gælde for."), "warning")
+            return redirect(url_for("YearView.master_data", year=year))
+        result = apply_to_year(year, chosen, current_actor())
+        flash(
+            gettext(
+                "Stamdata er anvendt på %(count)s dokumentationspakker for %(year)s.",
+                count=result.packages,
+                year=year,
+            ),
+            "success",
+        )
+        if result.submitted:
+            flash(
+                gettext(
+                    "Fremsendt og derfor uændret: %(organisations)s.",
+                    organisations=", ".join(result.submitted),
+                ),
+                "warning",
+            )
+        return redirect(url_for("YearView.master_data", year=year))

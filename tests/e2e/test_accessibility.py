@@ -114,6 +114,7 @@ def _screens() -> list[Screen]:
         Screen("error-404-logged-out", None, "path", "/no-such-page/"),
         Screen("error-404-lbf", "lbf", "path", "/no-such-page/"),
         Screen("years-lbf", "lbf", "path", "/years/"),
+        Screen("year-master-data-lbf", "lbf", "path", "/years/2026/master-data"),
     ]
     for user in ALL_USERS:
         screens.append(Screen(f"overview-{user}", user, "path", "/overview/"))

@@ -47,7 +47,7 @@ def test_fill_a_whole_package_comment_a_red_figure_and_find_every_answer_again(
     live_server, page, db
 ):
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 462)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 462)
     )
     # the register reports a vacancy in estate 1 far above the benchmark: a red figure
     estate_id = db.session.scalar(

@@ -10,7 +10,7 @@ from app.rules.enums import FormKind, PackageStatus
 
 def _package(db, number=101):
     return db.session.scalar(
-        select(Package).join(Organisation).where(Organisation.number == number)
+        select(Package).join(Package.organisation).where(Organisation.number == number)
     )
 
 
@@ -27,6 +27,7 @@ def test_one_package_per_organisation_and_year(world, db):
         db,
         insert(Package).values(
             organisation_id=package.organisation_id,
+            home_municipality_id=package.home_municipality_id,
             year=2026,
             questionnaire_version="2026.1",
             status="READY",
@@ -65,6 +66,19 @@ def test_an_estate_form_names_its_estate_and_a_report_none(world, db):
         insert(Form).values(
             package_id=package.id, kind=FormKind.ESTATE_FORM, status="NOT_STARTED", sort_key=0
         ),
+    )
+
+
+def test_an_estate_form_records_its_municipality_and_a_report_none(world, db):
+    package = _package(db)
+    form = next(f for f in package.forms if f.estate_id is not None)
+    report = next(f for f in package.forms if f.estate_id is None)
+    _refused(db, update(Form).where(Form.id == form.id).values(municipality_id=None))
+    _refused(
+        db,
+        update(Form)
+        .where(Form.id == report.id)
+        .values(municipality_id=package.home_municipality_id),
     )
 
 

@@ -23,6 +23,7 @@ from app.rules.enums import PackageStatus
 from app.services import agreements, attachments, meeting, return_package, statement, submit
 from app.services import forms as service
 from app.services.errors import Locked, NotFound
+from app.services.opened_year_master_data import apply_to_year
 from app.services.transitions import Refused
 from tests.services.test_filling import (
     actor,
@@ -269,6 +270,7 @@ def test_location_municipalities_are_listed_by_name_after_the_home(complete_101,
     estate_6 = estate_form(db, package, 6).estate_id
     db.session.get(Estate, estate_6).municipality_id = aarhus
     db.session.commit()
+    apply_to_year(package.year, [complete_101], actor(db, "lbf"))
     parts = submit.recipients_of(db.session.get(Package, complete_101))
     assert [p.municipality.name for p in parts] == ["København", "Aarhus", "Roskilde"]
 

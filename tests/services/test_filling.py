@@ -30,7 +30,7 @@ def actor(db, username):
 def package_of(db, number, year=2026):
     return db.session.scalar(
         select(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .where(Organisation.number == number, Package.year == year)
     )
 

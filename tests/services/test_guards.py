@@ -40,7 +40,7 @@ def actor(db, username):
 def package_of(db, number, year=YEAR):
     return db.session.scalar(
         select(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .where(Organisation.number == number, Package.year == year)
     )
 

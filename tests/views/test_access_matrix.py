@@ -59,7 +59,7 @@ def _ids(db, model):
 def submitted_101(world, db):
     """101's package is submitted, so its content opens to its municipalities."""
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 101)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
     )
     db.session.execute(
         update(Package)
@@ -200,9 +200,11 @@ def test_non_lbf_roles_cannot_create_or_delete_through_the_api(world, db, client
 
 def test_home_municipality_sets_the_deadline_of_its_own_packages_only(world, db, client):
     login(client, "kbh")
-    own = db.session.scalar(select(Package.id).join(Organisation).where(Organisation.number == 101))
+    own = db.session.scalar(
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
+    )
     foreign = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 851)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 851)
     )
     response = client.post(f"/packageview/edit/{own}", data={"deadline": "2026-12-01"})
     assert response.status_code == 302
@@ -218,7 +220,7 @@ def test_home_municipality_sets_the_deadline_of_its_own_packages_only(world, db,
 def test_location_municipality_may_not_set_the_deadline(world, db, client):
     login(client, "roskilde")
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 101)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
     )
     client.post(f"/packageview/edit/{package_id}", data={"deadline": "2026-12-01"})
     db.session.expire_all()
@@ -283,7 +285,7 @@ def test_deadline_change_is_audited_and_updates_the_latest_change(world, db, cli
 
     login(client, "kbh")
     package = db.session.scalar(
-        select(Package).join(Organisation).where(Organisation.number == 101)
+        select(Package).join(Package.organisation).where(Organisation.number == 101)
     )
     before = package.changed_at
     response = client.put(f"/api/v1/package/{package.id}", json={"deadline": "2026-12-01"})
@@ -301,7 +303,7 @@ def test_deadline_change_is_audited_and_updates_the_latest_change(world, db, cli
 def test_implausible_deadline_is_refused_with_a_danish_message(world, db, client):
     login(client, "kbh")
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 101)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
     )
     response = client.put(f"/api/v1/package/{package_id}", json={"deadline": "0001-01-01"})
     assert response.status_code == 422

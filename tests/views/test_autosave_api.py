@@ -15,7 +15,7 @@ def _form(db, org_number=101, estate_number=1):
     return db.session.scalar(
         select(Form)
         .join(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .join(Estate, Estate.id == Form.estate_id)
         .where(
             Organisation.number == org_number, Estate.number == estate_number, Package.year == 2026
@@ -203,7 +203,7 @@ def test_loading_last_year_through_the_screen_reports_what_was_copied(world, db,
     last_report = db.session.scalar(
         select(Form)
         .join(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .where(Organisation.number == 101, Package.year == 2025, Form.estate_id.is_(None))
     )
     _post(client, last_report.id, key="q8_status", value="Status fra sidste år", version=0)

@@ -44,7 +44,7 @@ def test_api_filter_with_an_impossible_value_is_a_400(client, world):
 def test_autosave_with_deeply_nested_json_is_a_400(client, world, db):
     login(client, "bo")
     form_id = db.session.scalar(
-        select(Form.id).join(Package).join(Organisation).where(Organisation.number == 101)
+        select(Form.id).join(Package).join(Package.organisation).where(Organisation.number == 101)
     )
     response = client.post(
         f"/form/{form_id}/answers", data="[" * 100_000, content_type="application/json"
@@ -56,7 +56,7 @@ def test_autosave_with_deeply_nested_json_is_a_400(client, world, db):
 def test_last_year_with_garbled_estate_ids_is_a_danish_400(client, world, db):
     login(client, "bo")
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 101)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
     )
     response = client.post(
         f"/package/{package_id}/last-year", data={"scope": "selected", "estates": "abc"}
@@ -100,7 +100,7 @@ def _form_id(db, kind):
     return db.session.scalar(
         select(Form.id)
         .join(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .where(Organisation.number == 101, Form.kind == FormKind[kind])
     )
 
@@ -466,7 +466,9 @@ def test_a_20_mb_api_body_is_refused_with_a_danish_413(client, world):
 
 
 def _package_101(db):
-    return db.session.scalar(select(Package).join(Organisation).where(Organisation.number == 101))
+    return db.session.scalar(
+        select(Package).join(Package.organisation).where(Organisation.number == 101)
+    )
 
 
 @pytest.mark.parametrize("typed", ["15-12-2026", "15.12.2026", "2026-12-15", " 15-12-2026 "])

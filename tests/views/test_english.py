@@ -286,6 +286,7 @@ LBF_LISTS = [
     "/roles/list/",
     "/groups/list/",
     "/years/",
+    "/years/2026/master-data",
 ]
 
 

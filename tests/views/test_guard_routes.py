@@ -12,7 +12,7 @@ from tests.conftest import login
 def _package_id(db, number=101, year=2026):
     return db.session.scalar(
         select(Package.id)
-        .join(Organisation)
+        .join(Package.organisation)
         .where(Organisation.number == number, Package.year == year)
     )
 

@@ -40,7 +40,7 @@ def test_form_validation_messages_are_danish(client, world, db):
 
     login(client, "kbh")
     package_id = db.session.scalar(
-        select(Package.id).join(Organisation).where(Organisation.number == 101)
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
     )
     page = client.post(f"/packageview/edit/{package_id}", data={"deadline": "31-02-2026"}).get_data(
         as_text=True

@@ -17,6 +17,7 @@ SCREENS = [
     "/users/list/",
     "/auditentryview/list/",
     "/years/",
+    "/years/2026/master-data",
 ]
 
 
@@ -145,7 +146,9 @@ def test_organisation_reads_the_log_of_its_own_packages_only(client, world, db):
 
     login(client, "bo")
     page = client.get("/auditentryview/list/?psize_AuditEntryView=100").get_data(as_text=True)
-    own = db.session.scalar(select(Package.id).join(Organisation).where(Organisation.number == 101))
+    own = db.session.scalar(
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
+    )
     entries = db.session.scalars(select(AuditEntry)).all()
     # the demo world's log: the opening of each package, and the register imports (no package)
     assert {e.package_id for e in entries} - {own}
@@ -181,3 +184,91 @@ def test_master_data_screens_show_danish_values_not_codes(client, world, db):
     assert ">Administrationsorganisation</option>" in form
     profile = client.get("/users/userinfo/").get_data(as_text=True)
     assert "Brugernavn" in profile and "Username" not in profile
+
+
+def _move_estate_on_the_screen(client, db, organisation: int, number: int, code: int) -> Estate:
+    estate = db.session.scalar(
+        select(Estate)
+        .join(Organisation, Organisation.id == Estate.organisation_id)
+        .where(Organisation.number == organisation, Estate.number == number)
+    )
+    data = {
+        "organisation": str(estate.organisation_id),
+        "number": str(estate.number),
+        "name": estate.name,
+        "address": estate.address or "",
+        "municipality": str(
+            db.session.scalar(select(Municipality.id).where(Municipality.code == code))
+        ),
+        "state": estate.state.value,
+        "built_year": str(estate.built_year or ""),
+        "family_dwellings": str(estate.family_dwellings),
+        "elderly_dwellings": str(estate.elderly_dwellings),
+        "youth_dwellings": str(estate.youth_dwellings),
+        "area_m2": str(estate.area_m2),
+    }
+    assert client.post(f"/estateview/edit/{estate.id}", data=data).status_code == 302
+    return estate
+
+
+def test_an_estate_moved_on_the_screen_reaches_the_opened_year_when_lbf_applies_it(
+    client, world, db
+):
+    from app.models import Form
+
+    login(client, "lbf")
+    # the estate's edit screen says the change waits for the opened year
+    estate_id = db.session.scalar(select(Estate.id))
+    edit = client.get(f"/estateview/edit/{estate_id}").get_data(as_text=True)
+    assert "Et åbnet år får den først, når den anvendes" in edit
+    estate = _move_estate_on_the_screen(client, db, 101, 5, 751)
+    package_id = db.session.scalar(
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
+    )
+    page = client.get("/years/2026/master-data").get_data(as_text=True)
+    assert "101 Boligselskabet Hovedstaden" in page
+    assert "Afdelingens kommune" in page and "Roskilde" in page and "Aarhus" in page
+    assert f'name="package" value="{package_id}"' in page
+
+    done = client.post(
+        "/years/2026/master-data", data={"package": str(package_id)}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Stamdata er anvendt på 1 dokumentationspakker for 2026." in done
+    assert 'id="no-differences"' in done
+    form_municipality = db.session.scalar(
+        select(Municipality.code)
+        .join(Form, Form.municipality_id == Municipality.id)
+        .where(Form.estate_id == estate.id, Form.package_id == package_id)
+    )
+    assert form_municipality == 751
+
+
+def test_applying_master_data_without_a_chosen_package_changes_nothing(client, world, db):
+    login(client, "lbf")
+    _move_estate_on_the_screen(client, db, 101, 5, 751)
+    page = client.post("/years/2026/master-data", data={}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "Vælg de pakker, ændringerne skal gælde for." in page
+    assert "101 Boligselskabet Hovedstaden" in page
+
+
+@pytest.mark.parametrize("username", ["bo", "adm", "kbh", "roskilde"])
+def test_other_roles_neither_see_nor_apply_master_data_changes(client, world, db, username):
+    from app.models import Form
+
+    login(client, "lbf")
+    estate = _move_estate_on_the_screen(client, db, 101, 5, 751)
+    client.get("/logout/")
+    login(client, username)
+    assert client.get("/years/2026/master-data").status_code in (302, 403, 404)
+    package_id = db.session.scalar(
+        select(Package.id).join(Package.organisation).where(Organisation.number == 101)
+    )
+    client.post("/years/2026/master-data", data={"package": str(package_id)})
+    codes = db.session.scalars(
+        select(Municipality.code)
+        .join(Form, Form.municipality_id == Municipality.id)
+        .where(Form.estate_id == estate.id)
+    ).all()
+    assert codes == [265]

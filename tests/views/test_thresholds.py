@@ -19,7 +19,7 @@ def _estate_form(db):
     return db.session.scalar(
         select(Form)
         .join(Package)
-        .join(Organisation)
+        .join(Package.organisation)
         .join(Estate, Estate.id == Form.estate_id)
         .where(Organisation.number == 101, Estate.number == 1, Package.year == 2026)
     )
