@@ -20,7 +20,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AppUser, MailMessage, Municipality, Organisation, Package
+from app.models import AppUser, MailMessage, Municipality, Package
 from app.services.reading import now
 
 log = logging.getLogger(__name__)
@@ -43,13 +43,15 @@ def queue(event_key: str, recipient: str | None, subject: str, body: str, packag
     db.session.info.setdefault(QUEUED, []).append(message)
 
 
-def organisation_addresses(organisation: Organisation) -> list[str]:
-    """The organisation's contacts: its active users' addresses."""
+def package_addresses(package: Package) -> list[str]:
+    """Who hears of a package: the active users of its organisation and of the organisation
+    administering it in the package's year."""
+    organisations = {package.organisation_id, package.administered_by_id} - {None}
     return sorted(
         set(
             db.session.scalars(
                 select(AppUser.email).where(
-                    AppUser.organisation_id == organisation.id, AppUser.active.is_(True)
+                    AppUser.organisation_id.in_(organisations), AppUser.active.is_(True)
                 )
             )
         )
@@ -89,7 +91,7 @@ def queue_submitted(
 
 def queue_to_organisation(package: Package, event_key: str, subject: str, text: str) -> None:
     body = f"{subject}.\n\n{text}\n\n{_link(package)}\n"
-    for address in organisation_addresses(package.organisation):
+    for address in package_addresses(package):
         queue(event_key, address, subject, body, package.id)
 
 

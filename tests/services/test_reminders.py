@@ -54,3 +54,15 @@ def test_an_organisation_is_reminded_once_before_its_deadline(world, db, app):
     assert send_reminders(dt.date(2026, 3, 1)) == 1
     assert list(mails(db)) == ["bo@demo.styringsdialog.dk"]
     assert send_reminders(dt.date(2026, 3, 2)) == 0  # reminded already
+
+
+def test_the_administrator_of_the_packages_year_is_reminded_with_the_organisation(world, db, app):
+    """752 is administered by 900, whose user "adm" fills its package; 752 has no users."""
+    app.config["REMINDER_DATES"] = ""
+    package = package_of(db, 752)
+    db.session.execute(
+        update(Package).where(Package.id == package.id).values(deadline=dt.date(2026, 3, 10))
+    )
+    db.session.commit()
+    assert send_reminders(dt.date(2026, 3, 1)) == 1
+    assert list(mails(db)) == ["adm@demo.styringsdialog.dk"]
