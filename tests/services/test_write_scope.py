@@ -264,3 +264,26 @@ def test_the_actor_is_read_from_the_database_once_per_request(app, world, db):
             event.remove(db.engine, "before_cursor_execute", count)
     assert first.organisation_ids == again.organisation_ids != frozenset()
     assert statements == []
+
+
+def test_a_visitor_without_a_login_is_the_public_and_acts_for_no_organisation(world, db):
+    from flask_login import AnonymousUserMixin
+
+    from app.rules.access import Actor
+    from app.rules.enums import Role
+
+    public = Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
+    assert actor_for(None) == public
+    assert actor_for(AnonymousUserMixin()) == public
+    municipality = actor(db, "kbh")
+    assert (municipality.organisation_ids, municipality.organisation_id) == (frozenset(), None)
+
+
+def test_a_model_without_a_row_level_filter_is_refused_by_name(world, db):
+    from app.security import row_filter
+
+    class Unfiltered:
+        pass
+
+    with pytest.raises(LookupError, match="no row-level filter for Unfiltered"):
+        row_filter(Unfiltered, actor(db, "bo"))
