@@ -35,6 +35,7 @@ from app.rules.enums import (
     ImportStatus,
     OrganisationKind,
     PackageStatus,
+    PrintStatus,
 )
 
 
@@ -740,6 +741,36 @@ def _estate_form_records_its_municipality(mapper, connection, target):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise ValueError("audit entries are append-only")
+
+
+class PrintJob(Model):
+    """A package PDF built for one reader's view of one version of the package (`key`: the
+    package's content and the forms the reader may see), so the same is never built twice."""
+
+    __tablename__ = "print_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(
+        ForeignKey("package.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    # the forms of the package the reader may see: a job is only ever handed to a reader with
+    # the same view
+    scope: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(5), default="da", server_default="da")
+    status: Mapped[PrintStatus] = mapped_column(
+        _enum(PrintStatus, "print_status"), default=PrintStatus.QUEUED
+    )
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    package: Mapped[Package] = relationship()
+
+    __table_args__ = (CheckConstraint("progress BETWEEN 0 AND 100", name="ck_print_job_progress"),)
 
 
 class RegisterImport(Model):

@@ -37,6 +37,7 @@ from app.models import (
     Organisation,
     Package,
     PackageReturn,
+    PrintJob,
     Recipient,
     Region,
     RegisterImport,
@@ -285,6 +286,7 @@ _FILTERS = {
     ),
     MailMessage: lambda actor: false(),
     RegisterImport: lambda actor: false(),  # LBF's own work: the filter lets LBF see all
+    PrintJob: lambda actor: false(),  # reached only through printing.job_for, per reader
 }
 
 

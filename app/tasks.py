@@ -94,3 +94,12 @@ def import_register(import_id: int) -> str:
 
     entry = run_import(import_id)
     return entry.status.value if entry is not None else "MISSING"
+
+
+@celery.task(name="styringsdialog.build_package_pdf")
+def build_package_pdf(job_id: int) -> str:
+    """Build one package PDF (a second run finds it taken or finished)."""
+    from app.services.printing import run_print_job
+
+    job = run_print_job(job_id)
+    return job.status.value if job is not None else "MISSING"

@@ -184,3 +184,25 @@ class ImportStatus(LabelledEnum):
     @property
     def is_finished(self) -> bool:
         return self not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class PrintStatus(LabelledEnum):
+    """A package PDF's course: queued, being built, then ready to download, or failed."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.QUEUED: N_("I kø"),
+            cls.RUNNING: N_("Dannes"),
+            cls.DONE: N_("Klar til hentning"),
+            cls.FAILED: N_("Fejlet: prøv igen"),
+        }
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (PrintStatus.DONE, PrintStatus.FAILED)

@@ -5,10 +5,10 @@ Thin: parse the request, call a service, map its refusal to a status and a Danis
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.security.decorators import has_access_api
-from flask_babel import gettext
+from flask_appbuilder.security.decorators import has_access_api, permission_name
+from flask_babel import get_locale, gettext
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from app.rules.enums import FormStatus
 from app.rules.workflow import Relation, allowed_transitions
 from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
-from app.services import submit
+from app.services import printing, submit
 from app.services.agreements import agreements_of
 from app.services.benchmark_update import newer_benchmarks, update_benchmarks
 from app.services.changes import changes_since_return
@@ -134,6 +134,68 @@ class PackageContentView(BaseView):
             )
         return redirect(url_for("PackageContentView.show", package_id=package_id))
 
+    @expose("/<int:package_id>/pdf")
+    @has_access
+    @permission_name("show")
+    def pdf(self, package_id: int):
+        """The whole package as one PDF (5.2.9): built by a job once per version and view;
+        its page follows it, then offers it."""
+        from app.tasks import build_package_pdf
+
+        try:
+            job = printing.request_package_pdf(package_id, current_actor(), str(get_locale()))
+        except service.NotFound:
+            abort(404)
+        if job.status.value == "QUEUED":
+            build_package_pdf.delay(job.id)
+            db.session.refresh(job)
+        if job.status.value == "DONE":
+            return redirect(
+                url_for(
+                    "PackageContentView.pdf_download", package_id=package_id, print_job_id=job.id
+                )
+            )
+        return redirect(
+            url_for("PackageContentView.pdf_job", package_id=package_id, print_job_id=job.id)
+        )
+
+    @expose("/<int:package_id>/pdf/<int:print_job_id>")
+    @has_access
+    @permission_name("show")
+    def pdf_job(self, package_id: int, print_job_id: int):
+        job = self._job(package_id, print_job_id)
+        return self.render_template("print_job.html", package=job.package, job=job)
+
+    @expose("/<int:package_id>/pdf/<int:print_job_id>/status")
+    @has_access
+    @permission_name("show")
+    def pdf_status(self, package_id: int, print_job_id: int):
+        """The job's state for the page's progress bar."""
+        job = self._job(package_id, print_job_id)
+        return jsonify(
+            status=job.status.value,
+            label=gettext(job.status.label),
+            progress=job.progress,
+            finished=job.status.is_finished,
+        )
+
+    @expose("/<int:package_id>/pdf/<int:print_job_id>/download")
+    @has_access
+    @permission_name("show")
+    def pdf_download(self, package_id: int, print_job_id: int):
+        job = self._job(package_id, print_job_id)
+        if job.status.value != "DONE":
+            return redirect(
+                url_for("PackageContentView.pdf_job", package_id=package_id, print_job_id=job.id)
+            )
+        return _pdf_response(job.filename, job.content)
+
+    def _job(self, package_id: int, print_job_id: int):
+        try:
+            return printing.job_for(package_id, print_job_id, current_actor())
+        except service.NotFound:
+            abort(404)
+
     @expose("/<int:package_id>/benchmarks", methods=["GET", "POST"])
     @has_access
     def benchmarks(self, package_id: int):
@@ -196,6 +258,17 @@ class FormPageView(BaseView):
             section_endpoint="FormPageView.section",
             package_url=url_for("PackageContentView.show", package_id=form.package_id),
         )
+
+    @expose("/<int:form_id>/pdf")
+    @has_access
+    @permission_name("section")
+    def pdf(self, form_id: int):
+        """One form as a PDF, as its reader may see it."""
+        try:
+            printed = printing.form_pdf(form_id, current_actor())
+        except service.NotFound:
+            abort(404)
+        return _pdf_response(printed.filename, printed.content)
 
     @expose("/<int:form_id>/answers", methods=["POST"])
     @has_access_api
@@ -358,6 +431,14 @@ def _field_labels(section) -> dict[str, str]:
         if comment is not None:
             labels[comment.key] = f"{item.label}: {comment.label}"
     return labels
+
+
+def _pdf_response(filename: str, content: bytes) -> Response:
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _json_error(status: int, message: str, **extra):

@@ -37,11 +37,13 @@ from app.models import (
     Municipality,
     Organisation,
     Package,
+    PrintJob,
     Region,
     RegisterImport,
     Statement,
 )
 from app.questionnaires import load as load_questionnaire
+from app.rules.enums import PrintStatus
 from tests.conftest import login
 from tests.views.test_access_matrix import ESTATES, ORGANISATIONS, PACKAGES
 
@@ -107,7 +109,7 @@ def owner_of(db, model, row_id):
         return ("audit", package.organisation.number if package else None)
     if model is AppUser:
         return ("user", row.username)
-    if model in (Attachment, Statement):
+    if model in (Attachment, Statement, PrintJob):
         return ("content", row.package.organisation.number)
     if model in (Municipality, Region, Benchmark, FlagThreshold):
         return (SHARED, None)
@@ -185,8 +187,24 @@ def json_strings(value):
         yield str(value)
 
 
+def _pdf_text(data: bytes) -> str:
+    """A PDF's text as its reader sees it (a form or a package printed)."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    except PdfReadError:
+        return data.decode("latin-1")
+
+
 def check_body(response, foreign, where):
-    text = response.get_data(as_text=True)
+    if response.mimetype == "application/pdf":
+        text = _pdf_text(response.data)
+    else:
+        text = response.get_data(as_text=True)
     found = leaked(text, foreign)
     if response.is_json:
         decoded = "\n".join(json_strings(response.get_json()))
@@ -299,6 +317,7 @@ def _model_for(param, view):
             Attachment,
             Statement,
             RegisterImport,
+            PrintJob,
         ):
             if model.__tablename__ == table:
                 return model
@@ -359,6 +378,7 @@ def enumerate_doors(app):
 def clients(world, db, app):
     """One logged-in test client per demo role."""
     _attach_a_document_to_every_package(db)
+    _print_every_package_for_its_organisation(db)
     result = {}
     for username in ROLES:
         client = app.test_client()
@@ -379,6 +399,25 @@ def _attach_a_document_to_every_package(db):
                 content_type="application/pdf",
                 size=len(content),
                 content=content,
+            )
+        )
+    db.session.commit()
+
+
+def _print_every_package_for_its_organisation(db):
+    """A package PDF per package, built for its organisation's view (every form)."""
+    from app.services.printing import _scope
+
+    for package in db.session.scalars(select(Package)):
+        db.session.add(
+            PrintJob(
+                package_id=package.id,
+                key=f"walk-{package.id}",
+                scope=_scope(package.forms),
+                status=PrintStatus.DONE,
+                progress=100,
+                filename=f"pakke-{package.id}.pdf",
+                content=b"%PDF-1.4\n%%EOF\n",
             )
         )
     db.session.commit()

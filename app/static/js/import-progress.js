@@ -1,5 +1,6 @@
-// A register import's page follows its job: the progress bar and status move while it runs,
-// and the page reloads once, with the report, when it has finished.
+// A job's page (a register import, a package PDF being built) follows it: the progress bar
+// and status move while it runs, and the page reloads once, with the result, when it has
+// finished.
 (function () {
   var state = document.getElementById("import-state");
   if (!state || state.dataset.finished === "true") return;

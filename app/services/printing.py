@@ -1,0 +1,319 @@
+"""The package on paper (user guide 5.2.9): each form, and the whole package (the report,
+every estate form the reader may see, the list of attachments) as one PDF in the ministry's
+layout: the same headings, numbering and tables as the screen, the answers in place, the key
+figures with their benchmark and their yellow or red mark told in words and colour.
+
+A reader gets exactly what they may see: the forms come through the row-level filter, so a
+location municipality's package PDF holds the report and its own estates' forms. Rendering is
+xhtml2pdf with the house font (IBM Plex Sans) embedded; a footer names the organisation, the
+year, the time of printing and the page."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from reportlab.lib.units import cm
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Answer, AppUser, Attachment, Form, Package, PrintJob
+from app.rules.access import Actor
+from app.rules.enums import N_, FormStatus, PrintStatus
+from app.services.errors import NotFound
+from app.services.reading import (
+    answers_of,
+    definition_of,
+    flagged_items,
+    form_figures,
+    now,
+    package_forms,
+    progress_of,
+    visible_form,
+    visible_package,
+)
+from app.services.report import computed_parts
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "dkfds" / "fonts"
+
+
+@dataclass(frozen=True)
+class Printed:
+    filename: str
+    content: bytes
+
+
+def _form_html(form: Form) -> str:
+    """One form as the print layout shows it: every section the form has, every item."""
+    definition = definition_of(form)
+    answers = answers_of(form)
+    values = {k: a.value for k, a in answers.items()}
+    figures = form_figures(form, definition)
+    progress = progress_of(form, definition, values, figures)
+    shown = {s.key for s in progress.sections}
+    sections = [s for s in definition.sections if s.key in shown]
+    items = [item for section in sections for item in section.items]
+    return render_template(
+        "print/_form.html",
+        form=form,
+        package=form.package,
+        definition=definition,
+        sections=sections,
+        progress=progress,
+        answers=answers,
+        figures=figures,
+        flagged=flagged_items(definition, figures),
+        computed=computed_parts(form, items, figures),
+        missing=set(),
+        editable=False,
+        printing=True,
+        FormStatus=FormStatus,
+    )
+
+
+# a package of more forms than this is laid out by several processes at once, in parts
+FORMS_PER_PART = 12
+MAX_PROCESSES = 4
+
+
+def _render(package: Package, bodies: list[str], attachments: list[Attachment]) -> bytes:
+    """The forms' HTML as one PDF: laid out in parts (several processes at once for a large
+    package), joined, and every page numbered "Side n af m"."""
+    parts = _parts(bodies)
+    htmls = [
+        render_template(
+            "print/document.html",
+            package=package,
+            bodies=part,
+            attachments=attachments if index == len(parts) - 1 else [],
+            printed_at=now(),
+            fonts=FONTS,
+        )
+        for index, part in enumerate(parts)
+    ]
+    if len(htmls) == 1:
+        pdfs = [layout(htmls[0])]
+    else:
+        # forked workers only lay out HTML: they touch neither the database nor the app
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(len(htmls), mp_context=context) as pool:
+            pdfs = list(pool.map(layout, htmls))
+    return _numbered(pdfs, gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}"))
+
+
+def _parts(bodies: list[str]) -> list[list[str]]:
+    """Consecutive forms in parts of about the same size, one per process."""
+    count = min(MAX_PROCESSES, os.cpu_count() or 1, max(1, len(bodies) // FORMS_PER_PART))
+    if count <= 1:
+        return [bodies]
+    target = sum(map(len, bodies)) / count
+    parts, current, size = [], [], 0
+    for body in bodies:
+        current.append(body)
+        size += len(body)
+        if size >= target and len(parts) < count - 1:
+            parts.append(current)
+            current, size = [], 0
+    if current:
+        parts.append(current)
+    return parts
+
+
+def layout(html: str) -> bytes:
+    """HTML to PDF (xhtml2pdf), the house font embedded from the app's own files."""
+    from xhtml2pdf import pisa
+
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=_policy())
+    if result.err:  # pragma: no cover - the templates are the project's own
+        raise RuntimeError(f"the PDF could not be made: {result.err} errors")
+    return out.getvalue()
+
+
+def _policy():
+    from xhtml2pdf.files import ResourceAccessPolicy
+
+    return ResourceAccessPolicy(base_dir=str(FONTS), extra_roots=[FONTS], allow_remote=False)
+
+
+def _numbered(pdfs: list[bytes], label: str) -> bytes:
+    """The parts joined, each page's number and the count written at the footer's right."""
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    pages = len(writer.pages)
+    if "PlexNumbers" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("PlexNumbers", str(FONTS / "IBMPlexSans-Regular.ttf")))
+    numbers = io.BytesIO()
+    stamp = canvas.Canvas(numbers, pagesize=A4)
+    for page in range(1, pages + 1):
+        stamp.setFont("PlexNumbers", 7.5)
+        stamp.setFillColorRGB(0.33, 0.33, 0.33)
+        stamp.drawRightString(A4[0] - 1.6 * cm, 1.32 * cm, label.format(page=page, pages=pages))
+        stamp.showPage()
+    stamp.save()
+    for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
+        page.merge_page(number)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _name(package: Package, what: str) -> str:
+    return f"styringsdialog-{package.year}-{package.organisation.number}-{what}.pdf"
+
+
+def form_pdf(form_id: int, actor: Actor) -> Printed:
+    """One form the actor may see; NotFound otherwise."""
+    form = visible_form(form_id, actor)
+    what = f"afdeling-{form.estate.number}" if form.estate else "styringsrapport"
+    return Printed(_name(form.package, what), _render(form.package, [_form_html(form)], []))
+
+
+def _scope(forms: list[Form]) -> str:
+    return hashlib.sha256(repr(sorted(f.id for f in forms)).encode()).hexdigest()
+
+
+def version_key(package: Package, forms: list[Form], locale: str) -> str:
+    """What a package PDF shows: its forms' answers and statuses, the package's status and
+    benchmarks, its attachments, the reader's forms and language. The same key, the same
+    PDF."""
+    form_ids = [f.id for f in forms]
+    answers = db.session.execute(
+        select(func.count(Answer.id), func.max(Answer.changed_at)).where(
+            Answer.form_id.in_(form_ids)
+        )
+    ).one()
+    attached = db.session.execute(
+        select(func.count(Attachment.id), func.max(Attachment.id)).where(
+            Attachment.package_id == package.id
+        )
+    ).one()
+    parts = [
+        package.id,
+        package.status.value,
+        package.changed_at,
+        package.benchmarks_as_of,
+        tuple((f.id, f.status.value) for f in forms),
+        tuple(answers),
+        tuple(attached),
+        locale,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def package_pdf(
+    package_id: int, actor: Actor, progress: Callable[[int], None] | None = None
+) -> Printed:
+    """The whole package as the actor may see it: the report, each estate form, the list of
+    attachments; `progress` hears the percentage done after each form."""
+    package = visible_package(package_id, actor)
+    forms = package_forms(package, actor)
+    bodies = []
+    for index, form in enumerate(forms, start=1):
+        bodies.append(_form_html(form))
+        if progress is not None:
+            progress(int(90 * index / len(forms)))
+    attachments = list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.package_id == package.id)
+            .order_by(Attachment.uploaded_at, Attachment.id)
+        )
+    )
+    content = _render(package, bodies, attachments)
+    return Printed(_name(package, "dokumentationspakke"), content)
+
+
+# --- the package PDF as a job: built once per version and view, progress on its page ---------
+
+
+def request_package_pdf(package_id: int, actor: Actor, locale: str) -> PrintJob:
+    """The job building the package as the actor sees it now: an existing one for the same
+    version and view (done, or under way), else a new one, queued. A failed one is tried
+    again."""
+    package = visible_package(package_id, actor)
+    forms = package_forms(package, actor)
+    key = version_key(package, forms, locale)
+    job = db.session.scalar(select(PrintJob).where(PrintJob.key == key))
+    if job is not None and job.status != PrintStatus.FAILED:
+        return job
+    if job is None:
+        job = PrintJob(
+            package_id=package.id,
+            key=key,
+            scope=_scope(forms),
+            locale=locale,
+            created_by_id=actor.user_id,
+        )
+        db.session.add(job)
+    job.status, job.progress, job.content, job.finished_at = PrintStatus.QUEUED, 0, None, None
+    db.session.commit()
+    return job
+
+
+def job_for(package_id: int, job_id: int, actor: Actor) -> PrintJob:
+    """A job of the package made for the reader's view: the reader must see the package, and
+    the forms the job holds must be those the reader may see now (a job built for another
+    municipality's view, or before a package was sent back, is not found)."""
+    package = visible_package(package_id, actor)
+    job = db.session.get(PrintJob, job_id)
+    if (
+        job is None
+        or job.package_id != package.id
+        or job.scope != _scope(package_forms(package, actor))
+    ):
+        raise NotFound(N_("Siden findes ikke."))
+    return job
+
+
+def run_print_job(job_id: int) -> PrintJob | None:
+    """Build a queued job's PDF as the user who asked for it sees the package; its progress
+    is committed as it goes. A job taken or finished already is left alone."""
+    from app.security import actor_for
+
+    job = db.session.scalar(
+        select(PrintJob)
+        .where(PrintJob.id == job_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if job is None or job.status != PrintStatus.QUEUED:
+        db.session.rollback()
+        return job
+    job.status = PrintStatus.RUNNING
+    db.session.commit()
+    user = db.session.get(AppUser, job.created_by_id) if job.created_by_id else None
+    actor = actor_for(user)
+
+    def progress(percent: int) -> None:
+        job.progress = percent
+        db.session.commit()
+
+    try:
+        with force_locale(job.locale):
+            printed = package_pdf(job.package_id, actor, progress)
+    except Exception:
+        db.session.rollback()
+        job = db.session.get(PrintJob, job_id)
+        job.status, job.finished_at = PrintStatus.FAILED, now()
+        db.session.commit()
+        raise
+    job.filename, job.content = printed.filename, printed.content
+    job.status, job.progress, job.finished_at = PrintStatus.DONE, 100, now()
+    db.session.commit()
+    return job
