@@ -406,3 +406,85 @@ def test_a_returned_package_resent_after_a_move_goes_to_the_new_municipalities_o
     # Roskilde's receipt of the first submission is gone with its estates
     assert sorted(r.municipality.name for r in package.recipients) == ["Aarhus", "København"]
     assert visible_form_ids(db, "roskilde", complete_101) == set()
+
+
+# --- who sees an organisation's data after a move: today's master data and the opened year ---
+
+
+def _municipality_actor(db, code: int) -> Actor:
+    return Actor(
+        user_id=10_000 + code,
+        roles=frozenset({Role.MUNICIPALITY}),
+        municipality_id=municipality_id(db, code),
+    )
+
+
+@pytest.fixture
+def moved(world, db):
+    """900 (administration, home Aarhus, no estates) now has its home in Odense; 101's
+    estates 5 and 6 now lie in Aarhus. The opened year 2026 still records Aarhus as 900's
+    home and Roskilde as 5's and 6's municipality."""
+    text = WORLD.replace(
+        "900;Fælles Boligadministration;administrationsorganisation;751;",
+        "900;Fælles Boligadministration;administrationsorganisation;461;",
+    )
+    assert run("organisations", text).status == ImportStatus.IMPORTED
+    changes = {"101:5": {"kommune": 751}, "101:6": {"kommune": 751}}
+    assert run("estates", estates_file(db, **changes)).status == ImportStatus.IMPORTED
+
+
+def _sees(db, code: int, model, condition) -> bool:
+    actor = _municipality_actor(db, code)
+    return bool(db.session.scalar(select(model.id).where(condition, row_filter(model, actor))))
+
+
+@pytest.mark.parametrize(
+    "code, why",
+    [
+        (461, "its home municipality now"),
+        (751, "its home municipality when the year was opened"),
+    ],
+)
+def test_an_organisation_moved_home_is_seen_by_the_old_and_the_new_home(moved, db, code, why):
+    from app.models import KeyFigureValue
+
+    admin = organisation(db, 900)
+    assert _sees(db, code, Organisation, Organisation.id == admin.id), why
+    assert _sees(db, code, KeyFigureValue, KeyFigureValue.organisation_id == admin.id), why
+
+
+@pytest.mark.parametrize(
+    "code, why",
+    [
+        (751, "the estate lies there now"),
+        (265, "the estate lay there when the year was opened"),
+    ],
+)
+def test_a_moved_estate_is_seen_by_its_old_and_its_new_municipality(moved, db, code, why):
+    from app.models import KeyFigureValue
+
+    fifth = estate(db, 101, 5)
+    assert _sees(db, code, Organisation, Organisation.id == fifth.organisation_id), why
+    assert _sees(db, code, Estate, Estate.id == fifth.id), why
+    assert _sees(db, code, KeyFigureValue, KeyFigureValue.estate_id == fifth.id), why
+    # an estate that never lay there stays hidden
+    assert not _sees(db, code, Estate, Estate.id == estate(db, 101, 1).id)
+
+
+def test_the_administrator_of_the_opened_year_writes_to_its_package(world, db):
+    """752 moves from 900 to 461 after the year is opened: 900 still acts in 2026."""
+    from app.models import Attachment
+    from app.security import AccessRefused, ensure_may_write
+
+    run(
+        "organisations",
+        WORLD.replace(
+            "752;Jysk Boligforening;boligorganisation;751;900",
+            "752;Jysk Boligforening;boligorganisation;751;461",
+        ),
+    )
+    attachment = Attachment(package_id=package_of(db, 752).id, filename="a.pdf")
+    ensure_may_write(attachment, actor(db, "adm"))
+    with pytest.raises(AccessRefused):
+        ensure_may_write(attachment, actor(db, "boadm"))
+    db.session.rollback()
