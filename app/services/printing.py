@@ -14,6 +14,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def _render(package: Package, bodies: list[str], attachments: list[Attachment]) 
         render_template(
             "print/document.html",
             package=package,
-            bodies=part,
+            bodies=[_for_paper(body) for body in part],
             attachments=attachments if index == len(parts) - 1 else [],
             printed_at=now(),
             fonts=FONTS,
@@ -107,6 +108,22 @@ def _render(package: Package, bodies: list[str], attachments: list[Attachment]) 
         with ProcessPoolExecutor(len(htmls), mp_context=context) as pool:
             pdfs = list(pool.map(layout, htmls))
     return _numbered(pdfs, gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}"))
+
+
+# what only a screen uses: icons, screen-reader texts, ids, data and aria attributes, runs of
+# white space; left out, the layout has less to parse and match against the style sheet
+_SCREEN_ONLY = (
+    (re.compile(r'<i class="fa[^"]*"[^>]*></i>'), ""),
+    (re.compile(r'<span class="sr-only">[^<]*</span>'), ""),
+    (re.compile(r'\s(?:data-[a-z-]+|aria-[a-z]+|id)="[^"]*"'), ""),
+    (re.compile(r"\s{2,}"), " "),
+)
+
+
+def _for_paper(html: str) -> str:
+    for pattern, replacement in _SCREEN_ONLY:
+        html = pattern.sub(replacement, html)
+    return html
 
 
 def _parts(bodies: list[str]) -> list[list[str]]:
@@ -148,20 +165,18 @@ def _numbered(pdfs: list[bytes], label: str) -> bytes:
     """The parts joined, each page's number and the count written at the footer's right."""
     from pypdf import PdfReader, PdfWriter
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(PdfReader(io.BytesIO(pdf)))
     pages = len(writer.pages)
-    if "PlexNumbers" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("PlexNumbers", str(FONTS / "IBMPlexSans-Regular.ttf")))
     numbers = io.BytesIO()
     stamp = canvas.Canvas(numbers, pagesize=A4)
     for page in range(1, pages + 1):
-        stamp.setFont("PlexNumbers", 7.5)
+        # a standard font, not embedded (the label has no Danish letters): one font object
+        # per page would otherwise be copied into every page
+        stamp.setFont("Helvetica", 7.5)
         stamp.setFillColorRGB(0.33, 0.33, 0.33)
         stamp.drawRightString(A4[0] - 1.6 * cm, 1.32 * cm, label.format(page=page, pages=pages))
         stamp.showPage()
