@@ -395,7 +395,9 @@ def _open(screen: Screen, page, site, app) -> None:
         if kind == "error_summary":  # "Tjek afsnittet": the section itself, fields marked
             page.goto(f"{page.url.split('?')[0]}?from={first}")
         else:  # the next section, after leaving the first with answers missing
-            links = page.locator(f'a[href*="/form/{form_id}/"]:not([href$="/{first}"])')
+            links = page.locator(
+                f'.section-bar a[href*="/form/{form_id}/"]:not([href$="/{first}"])'
+            )
             href = links.first.get_attribute("href").split("?")[0]
             page.goto(f"{site}{href}?from={first}")
     elif kind == "register_refused":

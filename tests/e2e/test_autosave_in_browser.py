@@ -116,3 +116,37 @@ def test_bad_input_in_the_browser_gets_a_danish_message_and_saves_nothing(live_s
     state = page.locator("#q-a_items .save-state", has_text="Højst 10 punkter")
     state.wait_for()
     assert _answer(db, form_id, "a_items") is None
+
+
+def test_a_text_over_its_limit_is_counted_refused_with_the_reason_and_kept(live_server, page, db):
+    """The field does not cut a long text: the counter says it is too long, the save is
+    refused with the limit, and every character typed stays in the field."""
+    from app.models import Form, Package
+
+    form_id = db.session.scalar(
+        select(Form.id)
+        .join(Package, Package.id == Form.package_id)
+        .join(Organisation, Organisation.id == Package.organisation_id)
+        .where(Organisation.number == 101, Form.estate_id.is_(None))
+    )
+    login(page, live_server, "bo")
+    page.goto(f"{live_server}/form/{form_id}/organisation")
+    page.locator("#q-q1_proposals input[value=true]").check()
+    area = page.locator("#input-q1_proposals_text")
+    text = "Samarbejde om anvisning. " * 160 + "Slut."  # 4,005 characters
+    area.fill(text)
+    counter = page.locator("#count-q1_proposals_text")
+    assert counter.inner_text() == "4.005 af 4.000 tegn – teksten er for lang"
+    area.press("Tab")
+    page.locator(
+        "#q-q1_proposals_text .save-state", has_text="Teksten er for lang: højst 4000 tegn."
+    ).wait_for()
+    screenshot(page, "text-over-its-limit")
+    assert area.input_value() == text
+    assert _answer(db, form_id, "q1_proposals_text") is None
+    # shortened, it is saved
+    area.fill(text[:3990])
+    assert counter.inner_text() == "3.990 af 4.000 tegn"
+    area.press("Tab")
+    page.locator("#q-q1_proposals_text .save-state", has_text=SAVED).wait_for()
+    assert _answer(db, form_id, "q1_proposals_text").value == text[:3990]

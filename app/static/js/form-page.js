@@ -3,7 +3,9 @@
  * - a field autosave.js clears of "missing" loses its aria-invalid and error reference, and
  *   leaves the error summary (which disappears when empty);
  * - the error summary takes focus on arrival (DKFDS), and its links move focus to the field;
- * - a help button opens and closes its help text and tells so by aria-expanded.
+ * - a help button opens and closes its help text and tells so by aria-expanded;
+ * - a text field's counter follows what is typed and says when the text is over its limit
+ *   (the field never cuts it: the save is refused with the reason, the text stays).
  */
 (function () {
   "use strict";
@@ -26,6 +28,20 @@
       var open = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", open ? "true" : "false");
       text.hidden = !open;
+    });
+  });
+
+  document.querySelectorAll("textarea[data-max-length]").forEach(function (area) {
+    var counter = document.getElementById("count-" + area.name);
+    if (!counter) return;
+    var limit = parseInt(area.dataset.maxLength, 10);
+    var used = counter.querySelector(".used");
+    var over = counter.querySelector(".over");
+    area.addEventListener("input", function () {
+      var length = area.value.length;
+      used.textContent = length.toLocaleString("da-DK");
+      over.hidden = length <= limit;
+      counter.classList.toggle("text-danger", length > limit);
     });
   });
 
