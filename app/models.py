@@ -32,6 +32,7 @@ from app.rules.enums import (
     EstateState,
     FormKind,
     FormStatus,
+    GuideAudience,
     ImportStatus,
     OrganisationKind,
     PackageStatus,
@@ -741,6 +742,29 @@ def _estate_form_records_its_municipality(mapper, connection, target):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise ValueError("audit entries are append-only")
+
+
+class GuidanceDocument(Model):
+    """A guidance document under the Vejledning tab (user guide 5.1 b): the user guide, the
+    ministry's guidance, the note on key figures, leaflets; LBF uploads them, everyone logged
+    in whom it is for reads them, in LBF's order."""
+
+    __tablename__ = "guidance_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[GuideAudience] = mapped_column(
+        _enum(GuideAudience, "guide_audience"), default=GuideAudience.ALL
+    )
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+
+    __table_args__ = (CheckConstraint("size >= 0", name="ck_guidance_document_size"),)
 
 
 class PrintJob(Model):

@@ -29,6 +29,7 @@ from app.models import (
     Estate,
     FlagThreshold,
     Form,
+    GuidanceDocument,
     KeyFigureValue,
     LettingToolUse,
     MailMessage,
@@ -44,7 +45,7 @@ from app.models import (
     Statement,
 )
 from app.rules.access import Actor, acting_organisation_ids
-from app.rules.enums import SUBMITTED_OR_LATER, FormKind, Role
+from app.rules.enums import SUBMITTED_OR_LATER, FormKind, GuideAudience, Role
 from app.rules.workflow import Relation
 
 
@@ -238,6 +239,16 @@ def _statement_filter(actor: Actor):
     return Statement.published.is_(True)
 
 
+def _guidance_filter(actor: Actor):
+    """A guidance document: for everyone logged in, or for the organisations or the
+    municipalities only."""
+    if actor.is_organisation:
+        return GuidanceDocument.audience.in_([GuideAudience.ALL, GuideAudience.ORGANISATIONS])
+    if actor.is_municipality:
+        return GuidanceDocument.audience.in_([GuideAudience.ALL, GuideAudience.MUNICIPALITIES])
+    return false()
+
+
 def _user_filter(actor: Actor):
     if actor.user_id is None:
         return false()
@@ -287,6 +298,7 @@ _FILTERS = {
     MailMessage: lambda actor: false(),
     RegisterImport: lambda actor: false(),  # LBF's own work: the filter lets LBF see all
     PrintJob: lambda actor: false(),  # reached only through printing.job_for, per reader
+    GuidanceDocument: _guidance_filter,
 }
 
 

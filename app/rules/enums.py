@@ -186,6 +186,22 @@ class ImportStatus(LabelledEnum):
         return self not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
+class GuideAudience(LabelledEnum):
+    """Who a guidance document LBF publishes under the Vejledning tab is for."""
+
+    ALL = "ALL"
+    ORGANISATIONS = "ORGANISATIONS"
+    MUNICIPALITIES = "MUNICIPALITIES"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ALL: N_("Alle"),
+            cls.ORGANISATIONS: N_("Bolig- og administrationsorganisationer"),
+            cls.MUNICIPALITIES: N_("Kommuner"),
+        }
+
+
 class PrintStatus(LabelledEnum):
     """A package PDF's course: queued, being built, then ready to download, or failed."""
 

@@ -3,21 +3,23 @@ municipality's overview is its worklist."""
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Municipality, Organisation, Package
-from app.rules.enums import PackageStatus
+from app.rules.enums import GuideAudience, PackageStatus
 from app.security import current_actor, visible
+from app.services import guidance
 from app.services import municipality as municipality_service
 from app.services import worklist as worklist_service
-from app.services.errors import FormError
+from app.services.errors import FormError, NotFound
 from app.services.guide import key_figure_guide
 from app.services.key_figures import accounts_filed
 from app.services.reading import copenhagen_today
-from app.views.dialogue import flash_refusal
+from app.views.dialogue import download, flash_refusal
 from app.views.packages import parse_danish_date
 
 WORKLIST_FILTERS = ("year", "status", "relation", "overdue", "sort")
@@ -117,7 +119,59 @@ class OverviewView(BaseView):
         the key figures with the yellow and red limits of the newest year."""
         actor = current_actor()
         year, figures = key_figure_guide()
-        return self.render_template("guide.html", actor=actor, year=year, figures=figures)
+        return self.render_template(
+            "guide.html",
+            actor=actor,
+            year=year,
+            figures=figures,
+            documents=guidance.documents_for(actor),
+            audiences=list(GuideAudience),
+        )
+
+    @expose("/guide/documents", methods=["POST"])
+    @has_access
+    @permission_name("guide")
+    def add_guidance(self):
+        """LBF publishes a guidance document."""
+        upload = request.files.get("file")
+        try:
+            document = guidance.add_document(
+                current_actor(),
+                request.form.get("title", ""),
+                request.form.get("audience", ""),
+                request.form.get("sort_order", "0"),
+                upload.filename if upload else None,
+                upload.read() if upload else None,
+            )
+        except NotFound:
+            abort(404)
+        except FormError as error:
+            db.session.rollback()
+            flash_refusal(error)
+        else:
+            flash(gettext("%(title)s er lagt under Vejledning.", title=document.title), "success")
+        return redirect(url_for("OverviewView.guide"))
+
+    @expose("/guide/documents/<int:guidance_document_id>/delete", methods=["POST"])
+    @has_access
+    @permission_name("guide")
+    def remove_guidance(self, guidance_document_id: int):
+        try:
+            guidance.remove_document(guidance_document_id, current_actor())
+        except NotFound:
+            abort(404)
+        flash(gettext("Dokumentet er fjernet fra Vejledning."), "success")
+        return redirect(url_for("OverviewView.guide"))
+
+    @expose("/guide/documents/<int:guidance_document_id>")
+    @has_access
+    @permission_name("guide")
+    def guidance_document(self, guidance_document_id: int):
+        try:
+            document = guidance.document_for(guidance_document_id, current_actor())
+        except NotFound:
+            abort(404)
+        return download(document.filename, document.content_type, document.content)
 
     @expose("/deadlines", methods=["POST"])
     @has_access

@@ -34,6 +34,7 @@ from app.models import (
     Estate,
     FlagThreshold,
     Form,
+    GuidanceDocument,
     Municipality,
     Organisation,
     Package,
@@ -43,7 +44,7 @@ from app.models import (
     Statement,
 )
 from app.questionnaires import load as load_questionnaire
-from app.rules.enums import PrintStatus
+from app.rules.enums import GuideAudience, PrintStatus
 from tests.conftest import login
 from tests.views.test_access_matrix import ESTATES, ORGANISATIONS, PACKAGES
 
@@ -113,6 +114,8 @@ def owner_of(db, model, row_id):
         return ("content", row.package.organisation.number)
     if model in (Municipality, Region, Benchmark, FlagThreshold):
         return (SHARED, None)
+    if model is GuidanceDocument:
+        return ("guide", row.audience.value)
     # FAB's own tables (roles, groups, permissions): LBF administers them, nobody else sees them
     return ("lbf-only", None)
 
@@ -134,6 +137,9 @@ def may_see(username, owner):
         return username not in MUNICIPALITIES and key in PACKAGES[username]
     if kind == "user":
         return key == username
+    if kind == "guide":
+        # for everyone logged in, or for the organisations or the municipalities only
+        return key == "ALL" or (key == "MUNICIPALITIES") == (username in MUNICIPALITIES)
     if kind == "content":
         # nothing in the walk's world is submitted: its municipalities see no package content
         return username not in MUNICIPALITIES and key in PACKAGES[username]
@@ -318,6 +324,7 @@ def _model_for(param, view):
             Statement,
             RegisterImport,
             PrintJob,
+            GuidanceDocument,
         ):
             if model.__tablename__ == table:
                 return model
@@ -379,6 +386,7 @@ def clients(world, db, app):
     """One logged-in test client per demo role."""
     _attach_a_document_to_every_package(db)
     _print_every_package_for_its_organisation(db)
+    _publish_guidance_for_every_audience(db)
     result = {}
     for username in ROLES:
         client = app.test_client()
@@ -418,6 +426,22 @@ def _print_every_package_for_its_organisation(db):
                 progress=100,
                 filename=f"pakke-{package.id}.pdf",
                 content=b"%PDF-1.4\n%%EOF\n",
+            )
+        )
+    db.session.commit()
+
+
+def _publish_guidance_for_every_audience(db):
+    for audience in GuideAudience:
+        content = b"%PDF-1.4\n%%EOF\n"
+        db.session.add(
+            GuidanceDocument(
+                title=f"Vejledning {audience.value}",
+                audience=audience,
+                filename=f"vejledning-{audience.value}.pdf",
+                content_type="application/pdf",
+                size=len(content),
+                content=content,
             )
         )
     db.session.commit()
