@@ -38,6 +38,7 @@ class FigureCell:
     benchmark_indexed: bool
     last_year: float | None
     result: FlagResult
+    help: str | None = None  # what the figure is and where it comes from (the "i" by it)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def figure_cells(
                 benchmark_indexed=bool(benchmark and benchmark.indexed),
                 last_year=values.get((subject, year - 1, key)),
                 result=result,
+                help=definition.help,
             )
     return dict(cells)
 

@@ -1,5 +1,7 @@
 """LBF changes the critical-value thresholds per key figure and year; statuses follow."""
 
+import re
+
 from sqlalchemy import select
 
 from app.models import Estate, FlagThreshold, Form, Organisation, Package
@@ -188,3 +190,19 @@ def test_a_lowered_threshold_adds_flags_on_estate_forms_as_well_as_reports(
     db.session.expire_all()
     assert "accounts_key_figures" in _flags(report())
     assert "maintenance_annual" in _flags(estate())
+
+
+def test_each_key_figure_has_its_own_help_behind_an_info_button(client, world, db):
+    """The "i" by each key figure (user guide 5.2.6) opens what the figure is: the help text
+    of the questionnaire file, tied to its button."""
+    from tests.conftest import estate_form_id
+
+    login(client, "bo")
+    page = client.get(f"/form/{estate_form_id(db)}/economy").get_data(as_text=True)
+    help_text = (
+        "Afdelingens henlæggelser til vedligeholdelse i regnskabsåret opgjort i kroner pr. lejemål."
+    )
+    assert help_text in page
+    key = "maintenance_provision_annual_per_lease"
+    button = re.search(rf'aria-controls="(help-figure-[\w-]+-{key})"', page)
+    assert button and f'id="{button.group(1)}" class="help-text figure-help" hidden' in page
