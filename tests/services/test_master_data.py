@@ -488,3 +488,108 @@ def test_the_administrator_of_the_opened_year_writes_to_its_package(world, db):
     with pytest.raises(AccessRefused):
         ensure_may_write(attachment, actor(db, "boadm"))
     db.session.rollback()
+
+
+# --- applying to an opened year: exactly the chosen year's packages, each change logged -------
+
+
+def test_each_applied_change_is_logged_with_its_old_and_new_value_and_who(world, db):
+    package = package_of(db, 101)
+    lbf = actor(db, "lbf")
+    run("estates", estates_file(db, **{"101:5": {"kommune": 751}}))
+    run(
+        "organisations",
+        WORLD.replace(
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;",
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;900",
+        ),
+    )
+    form = estate_form_of(db, package.id, 5)
+    apply_to_year(2026, [package.id], lbf)
+    logged = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "apply_master_data").order_by(AuditEntry.id)
+    ).all()
+    assert [
+        (e.entity, e.entity_id, e.field, e.old_value, e.new_value, e.package_id, e.user_id)
+        for e in logged
+    ] == [
+        (
+            "Package",
+            package.id,
+            "administered_by_id",
+            None,
+            str(organisation(db, 900).id),
+            package.id,
+            lbf.user_id,
+        ),
+        (
+            "Form",
+            form.id,
+            "municipality_id",
+            str(municipality_id(db, 265)),
+            str(municipality_id(db, 751)),
+            package.id,
+            lbf.user_id,
+        ),
+    ]
+
+
+def test_a_package_without_an_administrator_is_listed_with_a_dash(world, db):
+    run(
+        "organisations",
+        WORLD.replace(
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;",
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;900",
+        ),
+    )
+    (item,) = differences(2026)
+    assert [(d.kind, d.recorded, d.now) for d in item.differences] == [
+        ("administrator", "–", "900 Fælles Boligadministration")
+    ]
+
+
+def test_a_year_opened_later_is_neither_listed_nor_changed_with_the_earlier_year(world, db):
+    """2027 is opened too, then 5 and 6 move: the 2026 page lists 2026's forms, in their
+    order, and applying to 2026 leaves 2027's forms as they were."""
+    open_year(2027, "2026.1")
+    run("estates", estates_file(db, **{"101:5": {"kommune": 751}, "101:6": {"kommune": 751}}))
+    listed = differences(2026)
+    assert [item.package.year for item in listed] == [2026]
+    assert [d.estate.split()[0] for d in listed[0].differences] == ["5", "6"]
+    apply_to_year(2026, [package_of(db, 101).id], actor(db, "lbf"))
+    later = package_of(db, 101, year=2027)
+    assert {estate_form_of(db, later.id, n).municipality_id for n in (5, 6)} == {
+        municipality_id(db, 265)
+    }
+    assert [item.package.year for item in differences(2027)] == [2027]
+
+
+def test_packages_skipped_among_the_chosen_do_not_stop_the_others(complete_101, db):
+    """A package that does not exist and 101's submitted package come first among the chosen
+    (and one of another year last): the rest still take the change, each one counted."""
+    from app.services import submit as sending
+
+    sending.submit(complete_101, actor(db, "bo"))
+    run(
+        "organisations",
+        WORLD.replace(";751;900\n", ";751;\n").replace(
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;",
+            "101;Boligselskabet Hovedstaden;boligorganisation;101;900",
+        ),
+    )
+    open_year(2027, "2026.1")
+    other_year = package_of(db, 851, year=2027).id
+    # a package that does not exist, then the submitted one, come first in id order
+    chosen = [0, complete_101, package_of(db, 751).id, package_of(db, 752).id, other_year]
+    assert complete_101 < package_of(db, 751).id
+    result = apply_to_year(2026, chosen, actor(db, "lbf"))
+    assert (result.packages, result.submitted) == (2, ("101 Boligselskabet Hovedstaden",))
+    db.session.expire_all()
+    assert package_of(db, 751).administered_by_id is None
+    assert package_of(db, 752).administered_by_id is None
+
+
+def test_the_refusal_to_others_names_no_page(world, db):
+    with pytest.raises(NotFound) as refused:
+        apply_to_year(2026, [package_of(db, 101).id], actor(db, "bo"))
+    assert refused.value.message == "Siden findes ikke."
