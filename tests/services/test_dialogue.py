@@ -524,3 +524,27 @@ def test_the_status_panels_check_is_the_actors_own(complete_101, db):
     assert submit.check(complete_101, actor(db, "bo")) == []
     with pytest.raises(NotFound):
         submit.check(complete_101, actor(db, "nord"))
+
+
+def test_a_municipalitys_statements_on_two_packages_stay_each_with_its_own(world, db):
+    """Aarhus is the home municipality of 751 and 752: a statement on the second package is a
+    second statement, not the first one overwritten."""
+    from sqlalchemy import update
+
+    ids = [package_of(db, number).id for number in (751, 752)]
+    db.session.execute(
+        update(Package)
+        .where(Package.id.in_(ids))
+        .values(
+            status=PackageStatus.MEETING_HELD,
+            submitted_at=Package.created_at,
+            meeting_date=dt.date.today(),
+        )
+    )
+    db.session.commit()
+    aarhus = actor(db, "aarhus")
+    statement.give_statement(ids[0], aarhus, "aarhus-almene.pdf", PDF)
+    statement.give_statement(ids[1], aarhus, "jysk.pdf", PDF)
+    db.session.expire_all()
+    stored = db.session.execute(select(Statement.package_id, Statement.filename)).all()
+    assert sorted(stored) == sorted([(ids[0], "aarhus-almene.pdf"), (ids[1], "jysk.pdf")])
