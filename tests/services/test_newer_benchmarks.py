@@ -68,3 +68,43 @@ def test_a_benchmark_of_another_year_is_not_newer(package, db, year):
     _benchmark(db, year, valid_from=AFTER)
     _benchmark(db, year, valid_from=BEFORE, valid_to=AFTER, key="vacancy_rate_family")
     assert not newer_benchmarks(package)
+
+
+def test_updating_moves_the_moment_and_logs_it_with_who(package, db):
+    from sqlalchemy import select
+
+    from app.models import AuditEntry
+    from app.services.benchmark_update import update_benchmarks
+    from tests.services.test_filling import actor
+
+    _benchmark(db, 2026, valid_from=AFTER)
+    bo = actor(db, "bo")
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    update_benchmarks(package.id, bo)
+    db.session.expire_all()
+    moved = db.session.get(Package, package.id).benchmarks_as_of
+    assert moved is not None and moved >= started
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "update_benchmarks"))
+    assert (
+        entry.entity,
+        entry.entity_id,
+        entry.package_id,
+        entry.field,
+        entry.old_value,
+        entry.new_value,
+        entry.user_id,
+    ) == ("Package", package.id, package.id, "benchmarks_as_of", str(AS_OF), str(moved), bo.user_id)
+    assert not newer_benchmarks(db.session.get(Package, package.id))
+
+
+def test_a_municipality_may_not_update_a_packages_benchmarks(package, db):
+    from app.services.benchmark_update import update_benchmarks
+    from app.services.errors import Locked
+    from tests.services.test_filling import actor
+
+    _benchmark(db, 2026, valid_from=AFTER)
+    with pytest.raises(Locked) as refused:
+        update_benchmarks(package.id, actor(db, "kbh"))
+    assert refused.value.message == "Du kan ikke redigere denne dokumentationspakke."
+    db.session.expire_all()
+    assert db.session.get(Package, package.id).benchmarks_as_of == AS_OF
