@@ -183,6 +183,7 @@ def _numbered(pdfs: list[bytes], label: str) -> bytes:
     stamp.save()
     for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
         page.merge_page(number)
+        page.compress_content_streams()  # merging leaves the page's drawing uncompressed
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
