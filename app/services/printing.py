@@ -80,7 +80,8 @@ def _form_html(form: Form) -> str:
     )
 
 
-# a package of more forms than this is laid out by several processes at once, in parts
+# a part holds at least this many forms: a package of twice as many or more is laid out by
+# several processes at once, one part each
 FORMS_PER_PART = 12
 MAX_PROCESSES = 4
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, Recipient, Statement
-from app.rules.enums import FormStatus
+from app.rules.enums import FormStatus, PrintStatus
 from app.rules.workflow import Relation, allowed_transitions
 from app.security import current_actor, relations_to_package, row_filter
 from app.services import forms as service
@@ -146,10 +146,10 @@ class PackageContentView(BaseView):
             job = printing.request_package_pdf(package_id, current_actor(), str(get_locale()))
         except service.NotFound:
             abort(404)
-        if job.status.value == "QUEUED":
+        if job.status == PrintStatus.QUEUED:
             build_package_pdf.delay(job.id)
             db.session.refresh(job)
-        if job.status.value == "DONE":
+        if job.status == PrintStatus.DONE:
             return redirect(
                 url_for(
                     "PackageContentView.pdf_download", package_id=package_id, print_job_id=job.id
@@ -184,7 +184,7 @@ class PackageContentView(BaseView):
     @permission_name("show")
     def pdf_download(self, package_id: int, print_job_id: int):
         job = self._job(package_id, print_job_id)
-        if job.status.value != "DONE":
+        if job.status != PrintStatus.DONE:
             return redirect(
                 url_for("PackageContentView.pdf_job", package_id=package_id, print_job_id=job.id)
             )
