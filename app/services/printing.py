@@ -24,11 +24,13 @@ from flask import render_template
 from flask_babel import force_locale, gettext
 from reportlab.lib.units import cm
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Answer, AppUser, Attachment, Form, Package, PrintJob
 from app.rules.access import Actor
 from app.rules.enums import N_, FormStatus, PrintStatus
+from app.security import row_filter
 from app.services.errors import NotFound
 from app.services.reading import (
     answers_of,
@@ -248,7 +250,7 @@ def package_pdf(
     attachments = list(
         db.session.scalars(
             select(Attachment)
-            .where(Attachment.package_id == package.id)
+            .where(Attachment.package_id == package.id, row_filter(Attachment, actor))
             .order_by(Attachment.uploaded_at, Attachment.id)
         )
     )
@@ -279,7 +281,12 @@ def request_package_pdf(package_id: int, actor: Actor, locale: str) -> PrintJob:
         )
         db.session.add(job)
     job.status, job.progress, job.content, job.finished_at = PrintStatus.QUEUED, 0, None, None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # the same version asked for by another request at the same moment: its job
+        db.session.rollback()
+        job = db.session.scalar(select(PrintJob).where(PrintJob.key == key))
     return job
 
 

@@ -221,3 +221,38 @@ def test_a_package_laid_out_in_parts_keeps_its_order_and_numbers_every_page(
     pages = int(numbers[0][1])
     assert numbers == [(str(n), str(pages)) for n in range(1, pages + 1)]
     assert pages > 8
+
+
+def test_the_list_of_attachments_shows_what_the_reader_may_see(client, world, db):
+    """A municipality sees a package's attachments once it is submitted, in the PDF too."""
+    from app.models import Attachment
+
+    package_id = _package_id(db)
+    content = b"%PDF-1.4\n%%EOF\n"
+    db.session.add(
+        Attachment(
+            package_id=package_id,
+            filename="byggeregnskab-hemmeligt.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            content=content,
+        )
+    )
+    db.session.commit()
+    login(client, "kbh")
+    before = _text(client.get(f"/package/{package_id}/pdf", follow_redirects=True))
+    assert "byggeregnskab-hemmeligt.pdf" not in before
+    _submit(db, package_id)
+    after = _text(client.get(f"/package/{package_id}/pdf", follow_redirects=True))
+    assert "byggeregnskab-hemmeligt.pdf" in after
+
+
+def test_a_job_is_not_handed_over_under_another_packages_address(client, world, db):
+    """Aarhus sees 751's and 752's packages, neither submitted: both its PDFs hold no form,
+    yet 751's is not 752's."""
+    login(client, "aarhus")
+    first, second = _package_id(db, 751), _package_id(db, 752)
+    download = client.get(f"/package/{first}/pdf").location
+    job_id = int(re.search(r"/pdf/(\d+)/", download).group(1))
+    assert client.get(f"/package/{first}/pdf/{job_id}/download").status_code == 200
+    assert client.get(f"/package/{second}/pdf/{job_id}/download").status_code == 404
