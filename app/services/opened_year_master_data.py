@@ -75,24 +75,14 @@ def differences(year: int) -> list[PackageDifferences]:
         .where(Package.year == year)
     ).all()
     for package, home_id, administrator_id in packages:
-        if package.home_municipality_id != home_id:
-            of(package).differences.append(
-                Difference(
-                    HOME,
-                    None,
-                    _name(Municipality, package.home_municipality_id),
-                    _name(Municipality, home_id),
+        for kind, model, recorded, now in (
+            (HOME, Municipality, package.home_municipality_id, home_id),
+            (ADMINISTRATOR, Organisation, package.administered_by_id, administrator_id),
+        ):
+            if recorded != now:
+                of(package).differences.append(
+                    Difference(kind, None, _name(model, recorded), _name(model, now))
                 )
-            )
-        if package.administered_by_id != administrator_id:
-            of(package).differences.append(
-                Difference(
-                    ADMINISTRATOR,
-                    None,
-                    _name(Organisation, package.administered_by_id),
-                    _name(Organisation, administrator_id),
-                )
-            )
     moved = db.session.execute(
         select(Form, Estate.municipality_id)
         .join(Estate, Estate.id == Form.estate_id)
