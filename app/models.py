@@ -349,6 +349,8 @@ class KeyFigureValue(Model):
     estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"))
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     source: Mapped[str | None] = mapped_column(String(80))
+    # the day the register counted it on, where it says (the vacancies' Opgørelsestidspunkt)
+    measured_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (
         Index("ix_key_figure_value_org_year", "organisation_id", "year"),

@@ -56,6 +56,8 @@ class Column:
     positive: bool = False
     at_most: str | None = None  # a number that may not exceed the row's value of this column
     max_length: int | None = None  # the longest text the column's field holds
+    # a column added to the format later: a file without it still imports, its cells empty
+    may_be_left_out: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -165,9 +167,9 @@ _DIALOGUE_YEAR = Column(
 )
 
 
-def _estate_figures(key, label, figures) -> RegisterFormat:
+def _estate_figures(key, label, figures, extra=()) -> RegisterFormat:
     """A register of key figures per estate: one optional column per figure, in percent or
-    points, none negative."""
+    points, none negative; `extra` columns after them."""
     return RegisterFormat(
         key=key,
         label=label,
@@ -179,11 +181,15 @@ def _estate_figures(key, label, figures) -> RegisterFormat:
                 Column(column, DECIMAL, description, required=False, unit=unit, non_negative=True)
                 for column, _figure, description, unit in figures
             ),
+            *extra,
         ),
         unique=("organisation", "afdeling", "styringsdialogaar"),
         figures=tuple((column, figure) for column, figure, _description, _unit in figures),
     )
 
+
+# the day a row's figures were counted on, where the register gives it
+MEASURED_ON = "opgoerelsestidspunkt"
 
 MOVE_OUTS = _estate_figures(
     "move_outs",
@@ -202,6 +208,15 @@ VACANCIES = _estate_figures(
         ("aeldreboliger", "vacancy_rate_elderly", N_("Lejeledighed, ældreboliger"), "pct."),
         ("ungdomsboliger", "vacancy_rate_youth", N_("Lejeledighed, ungdomsboliger"), "pct."),
     ),
+    extra=(
+        Column(
+            MEASURED_ON,
+            DATE,
+            N_("Opgørelsestidspunktet: den dag, de ledige boliger er talt"),
+            required=False,
+            may_be_left_out=True,
+        ),
+    ),
 )
 EFFICIENCY = _estate_figures(
     "efficiency",
@@ -218,6 +233,15 @@ EMPLOYMENT = _estate_figures(
             N_("Andel af afdelingens 18-64-årige beboere i beskæftigelse"),
             "pct.",
         ),
+    ),
+)
+RENTS = _estate_figures(
+    "rents",
+    N_("Husleje"),
+    (
+        ("familieboliger", "rent_per_m2_family", N_("Årlig leje, familieboliger"), "kr. pr. m²"),
+        ("aeldreboliger", "rent_per_m2_elderly", N_("Årlig leje, ældreboliger"), "kr. pr. m²"),
+        ("ungdomsboliger", "rent_per_m2_youth", N_("Årlig leje, ungdomsboliger"), "kr. pr. m²"),
     ),
 )
 MUNICIPAL_EMPLOYMENT = RegisterFormat(
@@ -349,6 +373,7 @@ FORMATS = {
         VACANCIES,
         EFFICIENCY,
         EMPLOYMENT,
+        RENTS,
         MUNICIPAL_EMPLOYMENT,
         COMPLAINTS,
     )
@@ -435,8 +460,9 @@ def check_register(
     if problems and not table.header:
         return CheckedRegister((), tuple(problems))
     header = list(table.header)
-    for name in register.names:
-        if name not in header:
+    for column in register.columns:
+        name = column.name
+        if name not in header and not column.may_be_left_out:
             problems.append(
                 _problem("missing_column", N_("Kolonnen %(column)s mangler."), None, name, None)
             )
@@ -458,7 +484,7 @@ def check_register(
     if problems:
         return CheckedRegister((), tuple(problems))
 
-    position = {name: header.index(name) for name in register.names}
+    position = {name: header.index(name) for name in register.names if name in header}
     seen: dict[tuple, int] = {}
     rows = []
     for index, cells in enumerate(table.rows, start=2):
@@ -475,7 +501,7 @@ def check_register(
             continue
         row: dict[str, object] = {}
         for column in register.columns:
-            i = position[column.name]
+            i = position.get(column.name, len(cells))
             text = cells[i] if i < len(cells) else ""
             value, refusal = parse_value(column.kind, text)
             if refusal is not None:

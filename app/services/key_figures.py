@@ -39,6 +39,7 @@ class FigureCell:
     last_year: float | None
     result: FlagResult
     help: str | None = None  # what the figure is and where it comes from (the "i" by it)
+    measured_on: dt.date | None = None  # the day the register counted it, where it says
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,17 @@ class Benchmarks:
                 Benchmark.valid_from <= as_of,
                 or_(Benchmark.valid_to.is_(None), Benchmark.valid_to > as_of),
             )
-        rows = db.session.execute(query).all()
+        self._take(year, db.session.execute(query).all())
+
+    @classmethod
+    def of_rows(cls, year: int, rows) -> Benchmarks:
+        """From benchmark rows already read (year, key, peer_group, value, indexed) of `year`
+        and the year before, all valid at one moment."""
+        bench = object.__new__(cls)
+        bench._take(year, rows)
+        return bench
+
+    def _take(self, year: int, rows) -> None:
         self._found = {
             (r.year == year, r.key, r.peer_group): _Row(float(r.value), r.indexed) for r in rows
         }
@@ -152,13 +163,15 @@ def accounts_filed(organisation_id: int, accounting_year: int) -> bool:
     )
 
 
-def _values(organisation_id: int, estate_ids: list[int] | None, years, keys):
-    """{(estate_id or None, year, key): value} for the organisation or the given estates."""
+def _values(organisation_id: int, estate_ids: list[int] | None, years, keys, dates=None):
+    """{(estate_id or None, year, key): value} for the organisation or the given estates;
+    the days they were counted on go into `dates` when given, by the same key."""
     query = select(
         KeyFigureValue.estate_id,
         KeyFigureValue.year,
         KeyFigureValue.key,
         cast(KeyFigureValue.value, Float),
+        KeyFigureValue.measured_on,
     ).where(KeyFigureValue.year.in_(list(years)), KeyFigureValue.key.in_(list(keys)))
     if estate_ids is None:
         query = query.where(
@@ -172,9 +185,12 @@ def _values(organisation_id: int, estate_ids: list[int] | None, years, keys):
             KeyFigureValue.organisation_id == organisation_id,
             KeyFigureValue.estate_id.is_not(None),
         )
-    return {
-        (estate_id, year, key): value for estate_id, year, key, value in db.session.execute(query)
-    }
+    values = {}
+    for estate_id, year, key, value, measured_on in db.session.execute(query):
+        values[(estate_id, year, key)] = value
+        if dates is not None and measured_on is not None:
+            dates[(estate_id, year, key)] = measured_on
+    return values
 
 
 def figure_cells(
@@ -190,7 +206,8 @@ def figure_cells(
     if not keys:
         return {}
     filed = accounts_filed(organisation_id, year - 1)
-    values = _values(organisation_id, estate_ids, (year, year - 1), keys)
+    dates: dict = {}
+    values = _values(organisation_id, estate_ids, (year, year - 1), keys, dates)
     bench = Benchmarks(year, keys, as_of)
     overrides = thresholds(year, keys)
     subjects = [None] if estate_ids is None else estate_ids
@@ -223,6 +240,7 @@ def figure_cells(
                 last_year=values.get((subject, year - 1, key)),
                 result=result,
                 help=definition.help,
+                measured_on=dates.get((subject, year, key)),
             )
     return dict(cells)
 

@@ -46,10 +46,12 @@ from app.rules.registers import (
     ESTATES,
     FORMATS,
     LETTINGS,
+    MEASURED_ON,
     MOVE_OUTS,
     MUNICIPAL_EMPLOYMENT,
     ORGANISATION_KINDS,
     ORGANISATIONS,
+    RENTS,
     VACANCIES,
     check_register,
 )
@@ -349,7 +351,7 @@ def _apply_accounts_amounts(rows, known: Known, user_id: int | None) -> int:
     changed = _replace(_AMOUNTS, stored, wanted, user_id)
     if changed:
         db.session.flush()  # the amounts and their log written, then the figures computed
-        for year in years:
+        for year in sorted(years):  # a year's fallback is the year before's benchmark
             compute_accounts_figures(year)
     return changed
 
@@ -367,6 +369,13 @@ _FIGURES = _Stored(
         source=values["source"],
     ),
     name=lambda v: f"{v.year}:{v.organisation_id}:{v.estate_id or ''}:{v.key}",
+)
+_DATED_FIGURES = _Stored(
+    model=KeyFigureValue,
+    key=_FIGURES.key,
+    fields=("value", "measured_on"),
+    new=lambda key, values: _FIGURES.new(key, values) | {"measured_on": values["measured_on"]},
+    name=_FIGURES.name,
 )
 _MUNICIPAL = _Stored(
     model=MunicipalityFigure,
@@ -390,6 +399,8 @@ def _estate_figures_of(register):
     """The apply step of a register of key figures per estate: its figures of its dialogue
     years replace the stored ones (other figures are not touched)."""
 
+    dated = MEASURED_ON in register.names
+
     def apply(rows, known: Known, user_id: int | None) -> int:
         keys = [figure for _column, figure in register.figures]
         wanted = {}
@@ -400,6 +411,8 @@ def _estate_figures_of(register):
                 if row[column] is not None:
                     key = (organisation_id, estate_id, row["styringsdialogaar"], figure)
                     wanted[key] = {"value": row[column], "source": register.key}
+                    if dated:
+                        wanted[key]["measured_on"] = row[MEASURED_ON]
         years = {row["styringsdialogaar"] for row in rows}
         stored = db.session.scalars(
             select(KeyFigureValue).where(
@@ -408,7 +421,7 @@ def _estate_figures_of(register):
                 KeyFigureValue.estate_id.is_not(None),
             )
         )
-        return _replace(_FIGURES, stored, wanted, user_id)
+        return _replace(_DATED_FIGURES if dated else _FIGURES, stored, wanted, user_id)
 
     return apply
 
@@ -572,6 +585,7 @@ APPLY: dict[str, Callable] = {
     VACANCIES.key: _estate_figures_of(VACANCIES),
     EFFICIENCY.key: _estate_figures_of(EFFICIENCY),
     EMPLOYMENT.key: _estate_figures_of(EMPLOYMENT),
+    RENTS.key: _estate_figures_of(RENTS),
     MUNICIPAL_EMPLOYMENT.key: _apply_municipal_employment,
     COMPLAINTS.key: _apply_complaints,
 }

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.models import (
+    AccountsAmount,
     AccountsFiling,
     Answer,
     AppUser,
@@ -18,6 +19,7 @@ from app.rules.enums import EstateState, Flag, FormStatus, PackageStatus
 from app.rules.flags import ACCOUNTS_NOT_FILED
 from app.security import actor_for
 from app.services import forms as service
+from app.services.key_figure_computation import compute_accounts_figures
 from app.services.reading import now
 from app.services.report import computed_parts
 from app.services.year_opening import open_year
@@ -352,10 +354,18 @@ def test_accounts_figures_are_empty_without_a_filing(world, db):
     definition, figures = figures_and_definition(report)
     assert figures["admin_contribution_per_unit"].value is None
     assert figures["admin_contribution_per_unit"].result.note == ACCOUNTS_NOT_FILED
+    # the accounts come in: their filing and their amounts, 150,000 kr. over 40 lease units
     db.session.add(AccountsFiling(organisation_id=package.organisation_id, accounting_year=2025))
+    for key, value in (("administrationsbidrag", 150000), ("lejemaalsenheder", 40)):
+        db.session.add(
+            AccountsAmount(
+                organisation_id=package.organisation_id, accounting_year=2025, key=key, value=value
+            )
+        )
+    compute_accounts_figures(2025)
     db.session.commit()
     definition, figures = figures_and_definition(report)
-    assert figures["admin_contribution_per_unit"].value is not None
+    assert figures["admin_contribution_per_unit"].value == 3750
 
 
 def test_missing_benchmark_gives_no_flag_and_a_visible_note(world, db):

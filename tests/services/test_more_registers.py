@@ -125,3 +125,44 @@ def test_imported_efficiency_figures_give_the_municipalitys_average_at_once(worl
     )
     by_municipality, _by_region = efficiency_averages(2031)
     assert by_municipality["København"] == 95.0
+
+
+VACANCIES_DATED = (
+    "organisation;afdeling;styringsdialogaar;familieboliger;aeldreboliger;ungdomsboliger;"
+    "opgoerelsestidspunkt\n"
+)
+
+
+def test_the_vacancies_count_day_is_the_registers_and_the_estate_form_prints_it(
+    world, db, login_as
+):
+    import datetime as dt
+
+    from tests.conftest import estate_form_id
+
+    imported = run("vacancies", VACANCIES_DATED + "101;1;2026;1.5;;;2025-12-01\n")
+    assert imported.status == ImportStatus.IMPORTED, problems_of(imported)
+    db.session.expire_all()
+    stored = db.session.scalar(
+        select(KeyFigureValue.measured_on).where(
+            KeyFigureValue.year == 2026, KeyFigureValue.key == "vacancy_rate_family"
+        )
+    )
+    assert stored == dt.date(2025, 12, 1)
+    page = login_as("bo").get(f"/form/{estate_form_id(db)}/letting").get_data(as_text=True)
+    assert "Opgørelsestidspunkt: 01-12-2025" in " ".join(page.split())
+    # the same file again changes nothing; another day is a change
+    assert run("vacancies", VACANCIES_DATED + "101;1;2026;1.5;;;2025-12-01\n").changed == 0
+    assert run("vacancies", VACANCIES_DATED + "101;1;2026;1.5;;;2025-11-30\n").changed == 1
+
+
+def test_without_a_count_day_the_estate_form_says_the_register_gives_none(world, db, login_as):
+    from tests.conftest import estate_form_id
+
+    header = "organisation;afdeling;styringsdialogaar;familieboliger;aeldreboliger;ungdomsboliger\n"
+    imported = run("vacancies", header + "101;1;2026;1.5;;\n")
+    assert imported.status == ImportStatus.IMPORTED, problems_of(imported)
+    page = login_as("bo").get(f"/form/{estate_form_id(db)}/letting").get_data(as_text=True)
+    flat = " ".join(page.split())
+    assert "Opgørelsestidspunkt: ikke oplyst i registret" in flat
+    assert "1. januar" not in flat
