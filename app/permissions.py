@@ -13,6 +13,7 @@ _SELF_SERVICE = [
 ]
 _FOLLOW = [
     ["OverviewView", "can_.*"],
+    ["StatisticsView", "can_.*"],
     ["PackageContentView", "can_show"],
     ["FormPageView", "can_(first_section|section|csrf_token)"],
     ["PackageView", "can_(list|show)"],

@@ -16,6 +16,7 @@ def register(appbuilder) -> None:
     from app.views.packages import AuditEntryView, FormView, PackageView
     from app.views.public import AboutView, AccessibilityView, PublishedView
     from app.views.registers import RegisterView
+    from app.views.statistics import StatisticsView
     from app.views.years import YearView
 
     appbuilder.add_view(OverviewView, "Oversigt", label=_l("Oversigt"), icon="fa-home")
@@ -26,6 +27,7 @@ def register(appbuilder) -> None:
         icon="fa-folder-open",
     )
     appbuilder.add_view_no_menu(FormView)
+    appbuilder.add_view_no_menu(StatisticsView)
     appbuilder.add_view_no_menu(PackageContentView)
     appbuilder.add_view_no_menu(FormPageView)
     appbuilder.add_view_no_menu(DialogueView)

@@ -206,9 +206,27 @@ def _pdf_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def _xlsx_text(data: bytes) -> str:
+    """Every cell of an Excel workbook (a statistics report downloaded)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
 def check_body(response, foreign, where):
     if response.mimetype == "application/pdf":
         text = _pdf_text(response.data)
+    elif response.mimetype.endswith("spreadsheetml.sheet"):
+        text = _xlsx_text(response.data)
     else:
         text = response.get_data(as_text=True)
     found = leaked(text, foreign)

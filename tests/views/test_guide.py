@@ -1,6 +1,6 @@
-"""The overview's tabs and the guide (user guide 5.1): Dokumentationspakker and Vejledning for
-every role; the guide tells each role its own steps and lists the key figures with the yellow
-and red limits LBF has set for the newest year."""
+"""The overview's tabs and the guide (user guide 5.1): Dokumentationspakker, Statistik and
+Vejledning for every role; the guide tells each role its own steps and lists the key figures
+with the yellow and red limits LBF has set for the newest year."""
 
 import re
 from decimal import Decimal
@@ -28,9 +28,15 @@ def figure_row(page: str, key: str) -> list[str]:
 
 
 @pytest.mark.parametrize("user", ["bo", "kbh", "lbf"])
-def test_every_roles_overview_has_the_guides_two_tabs_with_the_first_current(world, login_as, user):
+def test_every_roles_overview_has_the_guides_three_tabs_with_the_first_current(
+    world, login_as, user
+):
     page = login_as(user).get("/overview/").get_data(as_text=True)
-    assert tabs(page) == [("Dokumentationspakker", True), ("Vejledning", False)]
+    assert tabs(page) == [
+        ("Dokumentationspakker", True),
+        ("Statistik", False),
+        ("Vejledning", False),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -41,7 +47,11 @@ def test_the_guide_tells_each_role_its_own_steps(world, login_as, user, steps):
     response = login_as(user).get("/overview/guide")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert tabs(page) == [("Dokumentationspakker", False), ("Vejledning", True)]
+    assert tabs(page) == [
+        ("Dokumentationspakker", False),
+        ("Statistik", False),
+        ("Vejledning", True),
+    ]
     shown = set(re.findall(r'<ol class="guide-steps" id="(steps-[a-z]+)"', page))
     assert shown == {steps}
 
@@ -82,7 +92,11 @@ def test_the_guide_in_english_keeps_the_questionnaires_danish_labels(world, logi
     client = login_as("bo")
     client.get("/lang/en")
     page = client.get("/overview/guide").get_data(as_text=True)
-    assert tabs(page) == [("Documentation packages", False), ("Guide", True)]
+    assert tabs(page) == [
+        ("Documentation packages", False),
+        ("Statistics", False),
+        ("Guide", True),
+    ]
     assert "Administrationsbidrag, kr. pr. lejemålsenhed" in page
     assert "above the benchmark" in page
 

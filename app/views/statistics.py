@@ -1,0 +1,175 @@
+"""The overview's Statistik tab (user guide 8): the user chooses a report, its key figures,
+year or organisation and how it is shown; the same choice downloads it as Excel. Everything
+is read through the user's row-level filter (`app.services.statistics`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from flask import Response, abort, request, stream_with_context
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext
+from markupsafe import Markup
+
+from app.rules.enums import LabelledEnum
+from app.rules.statistics import MARK_WORDS, Display, ReportType, history_years
+from app.security import current_actor
+from app.services import statistics as service
+from app.services.errors import NotFound
+from app.services.statistics_export import workbook_chunks
+from app.views.formatting import danish_date, dk_number
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Choice:
+    """What the user asked for, from the query string; unknown values are refused."""
+
+    report: ReportType
+    display: Display
+    year: int | None
+    organisation_id: int | None
+    keys: list[str]
+
+
+def _choice(years: list[int], figures) -> Choice:
+    args = request.args
+    try:
+        report = ReportType(args.get("report") or ReportType.KEY_FIGURES)
+        display = Display(args.get("display") or Display.TABLE)
+        year = int(args["year"]) if args.get("year") else (years[0] if years else None)
+        organisation_id = int(args["organisation"]) if args.get("organisation") else None
+    except ValueError:
+        abort(400)
+    if display not in report.displays:
+        display = Display.TABLE
+    known = [f.key for f in figures]
+    keys = [k for k in args.getlist("key") if k in known] or known
+    return Choice(report, display, year, organisation_id, keys)
+
+
+class StatisticsView(BaseView):
+    route_base = "/statistics"
+    default_view = "report"
+
+    def _report(self):
+        """The chosen report as a table, with what the page needs around it."""
+        actor = current_actor()
+        report_years = sorted(
+            set(service.years(actor)) | set(service.status_years(actor)), reverse=True
+        )
+        figures = service.figures_of(report_years[0]) if report_years else []
+        choice = _choice(report_years, figures)
+        organisations = service.organisations(actor)
+        organisation = None
+        if choice.report == ReportType.KEY_FIGURES:
+            if choice.organisation_id is None and organisations:
+                own = actor.organisation_id
+                choice.organisation_id = own if own is not None else organisations[0].id
+            if choice.organisation_id is not None:
+                try:
+                    organisation = service.organisation_for(actor, choice.organisation_id)
+                except NotFound:
+                    abort(404)
+        chosen = [f for f in figures if f.key in choice.keys]
+        table = None
+        if choice.year is not None:
+            table = _table(actor, choice, chosen, organisation)
+        return (
+            choice,
+            table,
+            dict(
+                actor=actor,
+                years=report_years,
+                figures=figures,
+                organisations=organisations,
+                organisation=organisation,
+                history=history_years(choice.year) if choice.year else [],
+            ),
+        )
+
+    @expose("/")
+    @has_access
+    def report(self):
+        choice, table, context = self._report()
+        return self.render_template(
+            "statistics.html",
+            choice=choice,
+            table=table,
+            shown=shown_rows(table) if table is not None else [],
+            reports=list(ReportType),
+            **context,
+        )
+
+    @expose("/excel")
+    @has_access
+    def excel(self):
+        """The report on the screen as an Excel workbook, streamed."""
+        choice, table, _context = self._report()
+        if table is None:
+            abort(404)
+        title = gettext(choice.report.label)
+        filename = f"{title} {choice.year}.xlsx"
+        response = Response(stream_with_context(workbook_chunks(title, table)), mimetype=XLSX)
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+def shown_rows(table: service.Table) -> list[list[tuple[str, str]]]:
+    """Each cell as the page shows it, (CSS class, HTML): written here once rather than by a
+    template macro per cell, since a large organisation's report has 70,000 cells."""
+    marks = {
+        flag: Markup(
+            '<span class="mark-{}"><i class="fa fa-circle" aria-hidden="true"></i> {}</span>'
+        ).format(flag.value.lower(), gettext(word))
+        for flag, word in MARK_WORDS.items()
+        if word
+    }
+    none = Markup('<span class="text-muted">–</span><span class="sr-only">{}</span>').format(
+        gettext("Ingen værdi")
+    )
+    labels: dict[str, str] = {}
+    shown = []
+    for row in table.rows:
+        line = []
+        for column, cell in zip(table.columns, row, strict=True):
+            value = cell.value
+            css = "text-right" if column.kind == "number" else ""
+            if cell.mark in marks:
+                css += f" cell-{cell.mark.value.lower()}"
+            if value is None:
+                text = none
+            elif column.kind == "mark":
+                text = marks[value]
+            elif column.kind == "number":
+                text = dk_number(value, column.decimals if cell.decimals is None else cell.decimals)
+            elif column.kind == "date":
+                text = danish_date(value)
+            elif isinstance(value, LabelledEnum):
+                text = labels.get(value.label) or labels.setdefault(
+                    value.label, gettext(value.label)
+                )
+            else:
+                text = value
+            line.append((css, text))
+        shown.append(line)
+    return shown
+
+
+def _table(actor, choice: Choice, chosen, organisation):
+    if choice.report == ReportType.KEY_FIGURES:
+        if organisation is None:
+            return None
+        years = history_years(choice.year)
+        rows = service.figure_rows(actor, years, choice.keys, organisation.id)
+        return service.key_figure_table(rows, years, chosen)
+    if choice.report == ReportType.ESTATES:
+        rows = service.figure_rows(actor, [choice.year], choice.keys, choice.organisation_id)
+        return service.estate_table(rows, choice.year, chosen)
+    if choice.report == ReportType.CRITICAL:
+        found, subjects = service.risks(actor, choice.year, choice.keys)
+        return service.risk_table(found, subjects, choice.year, chosen)
+    return service.status_table(service.status_rows(actor, choice.year))
