@@ -43,6 +43,10 @@ def _choice(years: list[int], figures) -> Choice:
         organisation_id = int(args["organisation"]) if args.get("organisation") else None
     except ValueError:
         abort(400)
+    if year is not None and year not in years:
+        abort(404)  # a year without figures or packages the user may see
+    if organisation_id is not None and not 0 < organisation_id < 2**31:
+        abort(404)
     if display not in report.displays:
         display = Display.TABLE
     known = [f.key for f in figures]

@@ -74,6 +74,14 @@ def test_a_choice_the_form_cannot_give_is_a_bad_request(world, login_as, query):
     assert login_as("lbf").get(f"/statistics/?{query}").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", ["year=1999", "year=99999999999999999999", "organisation=99999999999999999999"]
+)
+def test_a_year_or_organisation_that_is_not_there_is_not_found(world, login_as, query):
+    assert login_as("lbf").get(f"/statistics/?{query}").status_code == 404
+    assert login_as("lbf").get(f"/statistics/excel?{query}").status_code == 404
+
+
 def test_an_unknown_key_figure_is_ignored_and_a_foreign_organisations_estates_never_appear(
     world, db, login_as
 ):
