@@ -20,7 +20,7 @@ FONT_FAMILY = "IBM Plex Sans, Arial, sans-serif"
 FONT_SIZE = 15
 SMALL = 14
 # a generous average glyph width of IBM Plex Sans, in ems: columns are laid out by it
-GLYPH_WIDTH = 0.54
+GLYPH_WIDTH = 0.56
 
 INK = "#1a1a1a"
 MUTED = "#595959"
@@ -56,7 +56,7 @@ TOOL_PAINT: Mapping[LettingTool, Paint] = {
 EFFICIENCY_WIDTH = 520
 PLOT_TOP = 48  # room above the tallest bar for its number
 PLOT_HEIGHT = 180
-AXIS_X = 48  # the value axis; its numbers stand to its left
+AXIS_X = 48  # the value axis, or further right for wider numbers at its left
 BAR_WIDTH = 80
 
 
@@ -82,17 +82,18 @@ def efficiency_chart(
         average = f"{labels['average']}: {danish_number(distribution.average, 1)} {unit}"
     width = max(EFFICIENCY_WIDTH, round(_text_width(average or "", FONT_SIZE)) + 8)
     step, top = _axis(max(counts))
+    axis_x = max(AXIS_X, round(_text_width(danish_number(top), SMALL)) + 16)
     baseline = PLOT_TOP + PLOT_HEIGHT
     parts = []
     if labels.get("estates"):
         parts.append(_text(0, 18, labels["estates"], size=SMALL, fill=MUTED))
     for tick in range(0, top + 1, step):
         y = baseline - PLOT_HEIGHT * tick / top
-        parts.append(_line(AXIS_X, y, width - 8, y, GRID))
-        parts.append(_text(AXIS_X - 8, y + 5, danish_number(tick), size=SMALL, anchor="end"))
-    slot = (width - 8 - AXIS_X) / len(marks)
+        parts.append(_line(axis_x, y, width - 8, y, GRID))
+        parts.append(_text(axis_x - 8, y + 5, danish_number(tick), size=SMALL, anchor="end"))
+    slot = (width - 8 - axis_x) / len(marks)
     for index, (mark, count, word) in enumerate(zip(marks, counts, words, strict=True)):
-        centre = AXIS_X + slot * (index + 0.5)
+        centre = axis_x + slot * (index + 0.5)
         height = PLOT_HEIGHT * count / top
         parts.append(
             _group(
@@ -106,7 +107,7 @@ def efficiency_chart(
                 _text(centre, baseline + 22, word, anchor="middle"),
             )
         )
-    parts.append(_line(AXIS_X, baseline, width - 8, baseline, INK))
+    parts.append(_line(axis_x, baseline, width - 8, baseline, INK))
     height = baseline + 32
     if average:
         parts.append(_text(0, baseline + 56, average))

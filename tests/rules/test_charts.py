@@ -97,6 +97,15 @@ def test_efficiency_axis_ends_at_a_round_number_over_the_largest_count():
     assert [t for t in texts(root) if t.isdigit()][:5] == ["0", "2", "4", "6", "8"]
 
 
+def test_the_value_axis_leaves_room_at_its_left_for_wide_numbers():
+    # 24.000 estates: the axis ends at 25.000 in steps of 5.000; its top label, right-aligned
+    # at the axis, fits in the chart (IBM Plex Sans's digits measure about 0.55 em, at 14 px)
+    root = parse(efficiency(24000, 0, 0))
+    (label,) = (t for t in root.iter(f"{{{NS['svg']}}}text") if t.text == "25.000")
+    assert label.get("text-anchor") == "end"
+    assert float(label.get("x")) >= len("25.000") * 14 * 0.55
+
+
 def test_efficiency_bars_stand_on_one_baseline():
     root = parse(efficiency(4, 2, 1))
     bottoms = {float(r.get("y")) + float(r.get("height")) for r in bars(root).values()}
