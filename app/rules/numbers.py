@@ -20,3 +20,9 @@ def parse_danish_decimal(text: str) -> Decimal:
     if not _DANISH.fullmatch(cleaned):
         raise ValueError(NOT_A_NUMBER)
     return Decimal(cleaned.replace(".", "").replace(",", "."))
+
+
+def danish_number(value: float | int | Decimal, decimals: int = 0) -> str:
+    """A number as Danes write it: '.' between thousands and a decimal comma (1.234,5)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")

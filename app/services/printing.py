@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from flask import render_template
@@ -151,11 +152,27 @@ def layout(html: str) -> bytes:
     """HTML to PDF (xhtml2pdf), the house font embedded from the app's own files."""
     from xhtml2pdf import pisa
 
+    _chart_fonts()
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=_policy())
     if result.err:  # pragma: no cover - the templates are the project's own
         raise RuntimeError(f"the PDF could not be made: {result.err} errors")
     return out.getvalue()
+
+
+@cache
+def _chart_fonts() -> None:
+    """The charts' typeface (app/rules/charts.py asks for "IBM Plex Sans") for svglib, which
+    draws their SVG in the PDF; unregistered, it would ask fontconfig and end in Helvetica."""
+    from svglib.fonts import register_font
+
+    register_font("IBM Plex Sans", str(FONTS / "IBMPlexSans-Regular.ttf"), rlgFontName="PlexChart")
+    register_font(
+        "IBM Plex Sans",
+        str(FONTS / "IBMPlexSans-Bold.ttf"),
+        weight="bold",
+        rlgFontName="PlexChart-Bold",
+    )
 
 
 def _policy():

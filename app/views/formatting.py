@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from app.rules.numbers import danish_number
+
 MISSING = Markup('<span class="text-muted">–</span>')
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -14,8 +16,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 def dk_number(value, decimals: int = 0):
     if value is None:
         return MISSING
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return danish_number(value, decimals)
 
 
 def to_local(value: dt.datetime) -> dt.datetime:

@@ -1,10 +1,11 @@
-"""Numbers typed the Danish way; a text that could be read two ways is refused."""
+"""Numbers the Danish way: typed ones are read, a text that could be read two ways is refused;
+written ones have a decimal comma and '.' between thousands."""
 
 from decimal import Decimal
 
 import pytest
 
-from app.rules.numbers import NOT_A_NUMBER, parse_danish_decimal
+from app.rules.numbers import NOT_A_NUMBER, danish_number, parse_danish_decimal
 
 
 @pytest.mark.parametrize(
@@ -30,3 +31,18 @@ def test_a_text_that_is_not_a_danish_number_is_refused_in_danish(text):
     with pytest.raises(ValueError) as refused:
         parse_danish_decimal(text)
     assert str(refused.value) == NOT_A_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("number", "decimals", "text"),
+    [
+        (0, 0, "0"),
+        (1234, 0, "1.234"),
+        (87.46, 1, "87,5"),
+        (1234567.5, 2, "1.234.567,50"),
+        (-2.5, 1, "-2,5"),
+        (Decimal("95.04"), 2, "95,04"),
+    ],
+)
+def test_a_number_is_written_with_a_decimal_comma_and_thousands_points(number, decimals, text):
+    assert danish_number(number, decimals) == text

@@ -8,9 +8,11 @@ Roskilde; Aarhus has nothing of 101."""
 
 import io
 import re
+from collections import defaultdict
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 from sqlalchemy import func, select, update
 
 from app.models import Estate, Form, Organisation, Package, PrintJob
@@ -118,6 +120,59 @@ def test_each_key_figure_row_tells_its_own_mark_in_words(client, world, db):
             position = found.end()
     # the demo world's estate 1 of 101 has critical figures (Bilag 4 part B)
     assert marked >= 1
+
+
+def _page_with(reader: PdfReader, words: str):
+    return next(page for page in reader.pages if words in page.extract_text())
+
+
+def _fill_colours(reader: PdfReader, page) -> set[tuple[float, ...]]:
+    """The fill colours (RGB) the page paints with."""
+    operations = ContentStream(page.get_contents(), reader).operations
+    return {
+        tuple(round(float(value), 3) for value in operands)
+        for operands, operator in operations
+        if operator == b"rg"
+    }
+
+
+def _rgb(hex_colour: str) -> tuple[float, ...]:
+    return tuple(round(int(hex_colour[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))
+
+
+def test_the_report_pdf_draws_both_diagrams_with_their_words_colours_and_font(client, world, db):
+    """Bilag 3, IV on paper: the efficiency distribution and the letting tools drawn (svglib's
+    vectors: their words are text in the PDF), in the marks' and tools' colours, in the house
+    font, each with its table after it. 101's estates: 3 green, 2 yellow, 1 red, average
+    87,2; lettings in København 16 by waiting list and 13 combined."""
+    from app.rules.charts import MARK_PAINT, TOOL_PAINT
+
+    login(client, "bo")
+    response = client.get(f"/form/{_form(db).id}/pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    page = _page_with(reader, "Effektivitetsfordeling")
+    text = _flat(page.extract_text())
+    chart = text.index("Boligorganisationens gennemsnitlige effektivitet: 87,2 pct.")
+    assert "Antal afdelinger 0 1 2 3 3 Grøn 2 Gul 1 Rød" in text[:chart]
+    assert text.index("Grøn Gul Rød", chart) > chart  # the table follows
+    letting = text.index(
+        "København Venteliste 16 Fleksibel 0 Kommunal anvisning 0 Annoncering 0 "
+        "Kombineret udlejning 13 Roskilde Venteliste 9"
+    )
+    assert text.index("København 16 0 0 0 13", letting) > letting  # the table follows
+    colours = _fill_colours(reader, page)
+    for paint in (*MARK_PAINT.values(), *TOOL_PAINT.values()):
+        assert _rgb(paint.fill) in colours, paint
+    fonts = defaultdict(set)
+
+    def font_of(words, matrix, text_matrix, font, size):
+        if words.strip() and font is not None:
+            fonts[words.strip()].add(str(font.get("/BaseFont")).split("+")[-1])
+
+    page.extract_text(visitor_text=font_of)
+    assert fonts["Boligorganisationens gennemsnitlige effektivitet: 87,2 pct."] == {"IBMPlexSans"}
+    # the municipality's name: bold over its bars, regular in the table
+    assert fonts["København"] == {"IBMPlexSans-Bold", "IBMPlexSans"}
 
 
 def test_the_package_pdf_holds_the_report_and_every_estate_form(client, world, db):
