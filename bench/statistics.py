@@ -77,15 +77,17 @@ def main() -> int:
         def floor_year():
             with engine.connect() as connection:
                 return connection.execute(
-                    select(KeyFigureValue.estate_id, KeyFigureValue.key, KeyFigureValue.value)
-                    .where(KeyFigureValue.year == YEAR)
+                    select(
+                        KeyFigureValue.estate_id, KeyFigureValue.key, KeyFigureValue.value
+                    ).where(KeyFigureValue.year == YEAR)
                 ).all()
 
         def floor_history():
             with engine.connect() as connection:
                 return connection.execute(
-                    select(KeyFigureValue.estate_id, KeyFigureValue.key, KeyFigureValue.value)
-                    .where(
+                    select(
+                        KeyFigureValue.estate_id, KeyFigureValue.key, KeyFigureValue.value
+                    ).where(
                         KeyFigureValue.organisation_id == largest,
                         KeyFigureValue.year.between(YEAR - 4, YEAR),
                     )
@@ -100,6 +102,7 @@ def main() -> int:
     lbf.get(history_url)  # warm up: templates, questionnaire
 
     floor_estates, year_rows = median_of(floor_year)
+
     def download(url):
         response = lbf.get(url)
         response.get_data()  # the whole body, as the browser receives it
