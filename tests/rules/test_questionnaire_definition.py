@@ -99,10 +99,19 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
         assert question.help
         follow_up = form.question(f"{key}_text")
         assert follow_up.kind == "text"
+        assert follow_up.label.startswith("Hvis ja, hvilke?")
+        assert follow_up.max_length == 4000
+        if key == "q4_efficiency":
+            continue
         assert follow_up.label == "Hvis ja, hvilke?"
         assert follow_up.required is False
         assert dict(follow_up.required_when) == {key: True}
-        assert follow_up.max_length == 4000
+
+    # almenboligloven § 14 b, stk. 4: the efficiency targets are asked for whatever the answer
+    targets = form.question("q4_efficiency_text")
+    assert (targets.required, targets.required_when) == (True, None)
+    assert "mål og initiativer for forbedring af effektiviteten" in targets.label
+    assert "§ 14 b, stk. 4" in targets.label
 
     q7 = form.item("q7_estate_conclusions")
     assert isinstance(q7, Computed)
