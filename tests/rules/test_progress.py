@@ -197,10 +197,16 @@ def test_conditional_text_given_with_a_no_does_no_harm(housing):
 
 
 def test_conditional_text_of_only_whitespace_leaves_it_missing(housing):
-    answers = {**HOUSING_DONE, "q6_new_estates": True, "q6_new_estates_text": " \n "}
-    progress = section_progress(housing.section("estates"), answers)
+    answers = {**HOUSING_DONE, "q1_proposals": True, "q1_proposals_text": " \n "}
+    progress = section_progress(housing.section("organisation"), answers)
     assert progress.status == FormStatus.IN_PROGRESS
-    assert _missing_fields(progress) == ["q6_new_estates_text"]
+    assert _missing_fields(progress) == ["q1_proposals_text"]
+
+
+def test_a_yes_to_question_6_alone_completes_part_ii(housing):
+    """Bilag 3 asks question 6 without "Hvis ja, hvilke?": a "ja" asks for nothing more."""
+    progress = section_progress(housing.section("estates"), {"q6_new_estates": True})
+    assert progress.status == FormStatus.DONE
 
 
 def test_challenge_items_are_required_when_the_estate_has_challenges(estate):

@@ -88,7 +88,6 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
         3: ("q3_construction", "omkostninger, kvalitet og bæredygtighed ved renovering"),
         4: ("q4_efficiency", "effektivisering af administration og drift"),
         5: ("q5_governance", "ledelse og beboerdemokrati"),
-        6: ("q6_new_estates", "etablering af nye afdelinger"),
     }
     for number, (key, wording) in yes_no_with_text.items():
         question = form.question(key)
@@ -112,6 +111,12 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
     assert (targets.required, targets.required_when) == (True, None)
     assert "mål og initiativer for forbedring af effektiviteten" in targets.label
     assert "§ 14 b, stk. 4" in targets.label
+
+    # question 6 has no "Hvis ja, hvilke?" in Bilag 3: a yes or a no only
+    q6 = form.question("q6_new_estates")
+    assert (q6.kind, q6.required) == ("yes_no", True)
+    assert q6.label == "6. Er der ønske om etablering af nye afdelinger?"
+    assert "q6_new_estates_text" not in {q.key for q in form.questions()}
 
     q7 = form.item("q7_estate_conclusions")
     assert isinstance(q7, Computed)

@@ -1,0 +1,69 @@
+"""The forms on screen and on paper follow the ministry's templates (Vejledning om styring af
+den almene boligsektor, Bilag 3, 4 and 5): their headings, numbering, order and header
+lines, written here from the annexes' own wording.
+
+The small demo world: 101 Boligselskabet Hovedstaden (housing, home København, estates 1-6
+and 99 under construction), 900 the administration organisation of user "adm"."""
+
+import io
+import re
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.models import Answer, Estate, Form, Organisation, Package
+from tests.conftest import login
+
+
+def _form(db, number=101, estate_number=None) -> Form:
+    query = (
+        select(Form)
+        .join(Package, Package.id == Form.package_id)
+        .join(Organisation, Organisation.id == Package.organisation_id)
+        .where(Organisation.number == number, Package.year == 2026)
+    )
+    if estate_number is None:
+        return db.session.scalar(query.where(Form.estate_id.is_(None)))
+    return db.session.scalar(
+        query.join(Estate, Estate.id == Form.estate_id).where(Estate.number == estate_number)
+    )
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _page(client, form: Form, section_key: str) -> str:
+    response = client.get(f"/form/{form.id}/{section_key}")
+    assert response.status_code == 200, response.status_code
+    return _flat(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def _pdf(client, form: Form) -> str:
+    response = client.get(f"/form/{form.id}/pdf")
+    assert response.status_code == 200, response.status_code
+    reader = PdfReader(io.BytesIO(response.data))
+    return _flat("\n".join(page.extract_text() for page in reader.pages))
+
+
+# --- Bilag 3, question 6 ------------------------------------------------------------------
+
+
+def test_an_answer_stored_for_question_6s_former_follow_up_is_shown_nowhere(client, world, db):
+    """Bilag 3 asks question 6 without "Hvis ja, hvilke?"; a text stored for the follow-up
+    the form once had neither breaks the page or the PDF nor shows on them."""
+    report = _form(db)
+    db.session.add(
+        Answer(form_id=report.id, question_key="q6_new_estates_text", value="Seniorbofællesskab")
+    )
+    db.session.commit()
+    login(client, "bo")
+    page = _page(client, report, "estates")
+    assert "6. Er der ønske om etablering af nye afdelinger?" in page
+    assert "Seniorbofællesskab" not in page
+    text = _pdf(client, report)
+    assert "6. Er der ønske om etablering af nye afdelinger?" in text
+    assert "Seniorbofællesskab" not in text
+    question_6 = text.index("6. Er der ønske om etablering af nye afdelinger?")
+    question_7 = text.index("7. Hvilke afdelinger har særlige udfordringer")
+    assert "Hvis ja, hvilke?" not in text[question_6:question_7]
