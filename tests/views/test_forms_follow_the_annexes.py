@@ -67,3 +67,25 @@ def test_an_answer_stored_for_question_6s_former_follow_up_is_shown_nowhere(clie
     question_6 = text.index("6. Er der ønske om etablering af nye afdelinger?")
     question_7 = text.index("7. Hvilke afdelinger har særlige udfordringer")
     assert "Hvis ja, hvilke?" not in text[question_6:question_7]
+
+
+# --- headings, numbering and order --------------------------------------------------------
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    positions = [text.find(part) for part in parts]
+    return -1 not in positions and positions == sorted(positions)
+
+
+def test_the_critical_estates_table_groups_its_marks_under_kritiske_noegletal(client, world, db):
+    report = _form(db)
+    login(client, "bo")
+    html = client.get(f"/form/{report.id}/estate_facts").get_data(as_text=True)
+    header = _flat(re.sub(r"<[^>]+>", " ", html.split("<thead>")[1].split("</thead>")[0]))
+    expected = (
+        "Kommune Afd. nr. Afd. navn Kritiske nøgletal "
+        "Ledige boliger Fraflytning Henlæggelser vedligeholdelse"
+    )
+    assert header.split() == expected.split()
+    assert re.search(r'<th colspan="3">\s*Kritiske nøgletal\s*</th>', html)
+    assert _in_order(_pdf(client, report), "Afd. navn Kritiske nøgletal", "Ledige boliger")
