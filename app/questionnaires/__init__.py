@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 __all__ = [
+    "ANNEX_TEXT",
     "APPLIES_TO",
     "BenchmarkDefinition",
     "COLUMNS",
@@ -34,6 +35,7 @@ __all__ = [
     "PEER_GROUPS",
     "QUESTION_KINDS",
     "STATISTICS",
+    "AnnexText",
     "Computed",
     "DefinitionError",
     "FormDefinition",
@@ -57,6 +59,7 @@ DEFINITIONS_DIR = Path(__file__).resolve().parent
 FORM_KINDS = ("HOUSING_REPORT", "ADMIN_REPORT", "ESTATE_FORM")
 QUESTION_KINDS = ("yes_no", "text", "choice", "prioritised_list")
 ITEM_KINDS = (*QUESTION_KINDS, "key_figures", "computed")
+ANNEX_TEXT = ("heading", "preface")  # the keys of AnnexText, allowed on every item
 APPLIES_TO = ("in_operation", "under_construction")
 DIRECTIONS = ("higher_is_worse", "lower_is_worse", "either_way")
 COLUMNS = ("value", "benchmark", "last_year")
@@ -164,7 +167,16 @@ class Option:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Question:
+class AnnexText:
+    """What the ministry's template prints before an item: a `heading` over it and the items
+    after it, then a `preface`, a line of text that leads into it."""
+
+    heading: str | None = None
+    preface: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(AnnexText):
     """Something the user answers. `comment_for` names the table or part a comment belongs to."""
 
     key: str
@@ -192,7 +204,7 @@ class KeyFigureRow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class KeyFigureTable:
+class KeyFigureTable(AnnexText):
     """A read-only table of key figures, with its "Evt. kommentarer" text question."""
 
     key: str
@@ -212,7 +224,7 @@ class KeyFigureTable:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Computed:
+class Computed(AnnexText):
     """A read-only part the engine generates from `source`, optionally with a comment question."""
 
     key: str
@@ -752,7 +764,7 @@ class _Parser:
         return question
 
     def parse_question(self, key: str, kind: str, data: dict, path: str) -> Question:
-        optional = {"help", "required", "required_when"}
+        optional = {"help", "required", "required_when", *ANNEX_TEXT}
         if kind == "text":
             optional |= {"max_length"}
         elif kind == "prioritised_list":
@@ -782,6 +794,7 @@ class _Parser:
             kind=kind,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             required=required,
             required_when=required_when,
             options=options,
@@ -864,6 +877,7 @@ class _Parser:
                 "comment_help",
                 "column_labels",
                 "period_label",
+                *ANNEX_TEXT,
             },
         )
         rows_path = _join(path, "rows")
@@ -894,6 +908,7 @@ class _Parser:
             key=key,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             rows=tuple(rows),
             columns=columns,
             column_labels=column_labels,
@@ -901,6 +916,9 @@ class _Parser:
             comment=comment,
             period_label=self.text(data, "period_label", path, optional=True),
         )
+
+    def annex_text(self, data: dict, path: str) -> dict[str, str | None]:
+        return {key: self.text(data, key, path, optional=True) for key in ANNEX_TEXT}
 
     def figure_ref(self, value: Any, path: str, key_figures: dict) -> str:
         if value not in key_figures:
@@ -950,6 +968,7 @@ class _Parser:
                 "figures",
                 "figure_groups",
                 "labels",
+                *ANNEX_TEXT,
             },
         )
         source = data["source"]
@@ -1005,6 +1024,7 @@ class _Parser:
             key=key,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             source=source,
             comment_key=comment_key,
             comment=comment,

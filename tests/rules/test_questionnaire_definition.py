@@ -70,8 +70,9 @@ def test_housing_report_has_the_sections_of_bilag_3(shipped):
         ("efficiency_annex", "Bilag 1: Effektivitetstal"),
     ]
     assert all(section.applies_to is None for section in form.sections)
-    assert form.section("organisation").intro.startswith("Pkt. I omhandler")
-    assert "Spørgsmål 3 – 5 belyser" in form.section("organisation").intro
+    assert form.section("organisation").intro == (
+        "Pkt. I omhandler boligorganisationens generelle forhold på tværs af de enkelte afdelinger."
+    )
     head = form.section("organisation").items[0]
     assert isinstance(head, Computed)
     assert head.source == "organisation_master_data"
@@ -122,13 +123,44 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
     assert isinstance(q7, Computed)
     assert q7.source == "estate_conclusions"
     assert q7.label.startswith("7. Hvilke afdelinger har særlige udfordringer")
-    assert "Svar overført fra afdelingsskemaer, punkt A" in q7.help
+    assert q7.preface == "Svar overført fra afdelingsskemaer, punkt A:"
     assert form.section("estates").items[-1] is q7
 
     q8 = form.question("q8_status")
     assert (q8.kind, q8.required) == ("text", True)
     assert q8.label == "8. Hvad er status for tidligere drøftede forhold?"
     assert form.section("previous_matters").items == (q8,)
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [("HOUSING_REPORT", "boligorganisationen"), ("ADMIN_REPORT", "administrationsorganisationen")],
+)
+def test_the_lead_into_questions_3_to_5_stands_between_questions_2_and_3(shipped, kind, subject):
+    form = shipped.form(kind)
+    items = form.section("organisation").items
+    keys = [item.key for item in items]
+    assert keys.index("q2_strategy_text") + 1 == keys.index("q3_construction")
+    assert form.item("q3_construction").preface == (
+        f"Spørgsmål 3 – 5 belyser, om {subject} har haft indsatser, som modsvarer "
+        "almenboliglovens målsætninger vedrørende hhv. nybyggeri og renovering, administration "
+        "og drift samt ledelse og beboerdemokrati."
+    )
+    assert not any("Spørgsmål 3 – 5" in (section.intro or "") for section in form.sections)
+    assert [
+        item.key for item in form.items() if item.preface and "Spørgsmål 3" in item.preface
+    ] == ["q3_construction"]
+
+
+def test_the_estate_forms_maintenance_tables_stand_under_regnskabets_noegletal(shipped):
+    """Bilag 4, B. Økonomi og drift: "Leje for afdelingens boliger", then the heading
+    "Regnskabets nøgletal" over the tables of the year's and the saved provisions."""
+    section = shipped.form("ESTATE_FORM").section("economy")
+    assert [(item.key, item.heading) for item in section.items[:3]] == [
+        ("rents", None),
+        ("maintenance_annual", "Regnskabets nøgletal"),
+        ("maintenance_accumulated", None),
+    ]
 
 
 def test_housing_report_accounts_table_has_the_five_rows_of_bilag_3(shipped):
@@ -611,6 +643,25 @@ def test_minimal_document_is_valid():
     assert questionnaire.form("HOUSING_REPORT").item("accounts").rows[0].label == (
         "Administrationsbidrag, kr. pr. lejemålsenhed"
     )
+
+
+def test_every_kind_of_item_may_carry_the_annexs_heading_and_preface():
+    doc = minimal_document()
+    for item in housing_items(doc, 0) + housing_items(doc, 1):
+        item["heading"] = f"Overskrift over {item['key']}"
+        item["preface"] = f"Tekst før {item['key']}"
+    form = parse(doc, SOURCE).form("HOUSING_REPORT")
+    for key in ("q1", "q1_text", "accounts", "complaints"):
+        item = form.item(key)
+        assert (item.heading, item.preface) == (f"Overskrift over {key}", f"Tekst før {key}")
+    assert form.question("accounts_comment").heading is None
+
+
+@pytest.mark.parametrize("key", ["heading", "preface"])
+def test_definition_rejects_an_empty_heading_or_preface(key):
+    doc = minimal_document()
+    housing_items(doc, 1)[0][key] = "  "
+    assert_rejected(doc, f"forms.HOUSING_REPORT.sections[1].items[0].{key}", "non-empty text")
 
 
 def test_definition_rejects_unknown_top_level_key():

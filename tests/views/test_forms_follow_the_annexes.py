@@ -71,10 +71,48 @@ def test_an_answer_stored_for_question_6s_former_follow_up_is_shown_nowhere(clie
 
 # --- headings, numbering and order --------------------------------------------------------
 
+LEAD_3_TO_5 = "Spørgsmål 3 – 5 belyser, om boligorganisationen har haft indsatser"
+QUESTION_1 = "1. Har boligorganisationen forslag til fremtidigt samarbejde"
+QUESTION_2 = "2. Har boligorganisationen strategiske overvejelser"
+QUESTION_3 = "3. Har boligorganisationen inden for det forløbne år haft særlige indsatser"
+
 
 def _in_order(text: str, *parts: str) -> bool:
     positions = [text.find(part) for part in parts]
     return -1 not in positions and positions == sorted(positions)
+
+
+def test_the_lead_into_questions_3_to_5_stands_between_questions_2_and_3(client, world, db):
+    report = _form(db)
+    login(client, "bo")
+    for text in (_page(client, report, "organisation"), _pdf(client, report)):
+        assert text.count(LEAD_3_TO_5) == 1
+        assert _in_order(text, QUESTION_1, QUESTION_2, LEAD_3_TO_5, QUESTION_3)
+
+
+def test_the_administration_report_leads_into_questions_3_to_5_after_question_2(client, world, db):
+    report = _form(db, number=900)
+    login(client, "adm")
+    lead = "Spørgsmål 3 – 5 belyser, om administrationsorganisationen har haft indsatser"
+    for text in (_page(client, report, "organisation"), _pdf(client, report)):
+        assert _in_order(
+            text,
+            "2. Har administrationsorganisationen strategiske overvejelser",
+            lead,
+            "3. Har administrationsorganisationen inden for det forløbne år",
+        )
+
+
+def test_question_7_is_led_in_by_the_words_answers_carried_over_from_part_a(client, world, db):
+    report = _form(db)
+    login(client, "bo")
+    for text in (_page(client, report, "estates"), _pdf(client, report)):
+        assert _in_order(
+            text,
+            "6. Er der ønske om etablering af nye afdelinger?",
+            "Svar overført fra afdelingsskemaer, punkt A:",
+            "7. Hvilke afdelinger har særlige udfordringer, indsatser eller behov for aftaler",
+        )
 
 
 def test_the_critical_estates_table_groups_its_marks_under_kritiske_noegletal(client, world, db):
@@ -89,3 +127,20 @@ def test_the_critical_estates_table_groups_its_marks_under_kritiske_noegletal(cl
     assert header.split() == expected.split()
     assert re.search(r'<th colspan="3">\s*Kritiske nøgletal\s*</th>', html)
     assert _in_order(_pdf(client, report), "Afd. navn Kritiske nøgletal", "Ledige boliger")
+
+
+def test_the_estate_form_heads_its_maintenance_tables_regnskabets_noegletal(client, world, db):
+    estate_form = _form(db, estate_number=1)
+    login(client, "bo")
+    html = client.get(f"/form/{estate_form.id}/economy").get_data(as_text=True)
+    assert len(re.findall(r"<h3[^>]*>\s*Regnskabets nøgletal\s*</h3>", html)) == 1
+    printed = _pdf(client, estate_form)
+    assert printed.count("Regnskabets nøgletal") == 1
+    for text in (_page(client, estate_form, "economy"), printed):
+        assert _in_order(
+            text,
+            "Leje for afdelingens boliger",
+            "Regnskabets nøgletal",
+            "Årets henlæggelser til vedligeholdelse",
+            "Opsparede henlæggelser til vedligeholdelse",
+        )
