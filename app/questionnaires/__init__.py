@@ -135,6 +135,10 @@ COMPUTED_SOURCES: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 
+# the parts that show exactly the lines their labels name, in the labels' order: each form's
+# header asks for its own (Bilag 3: number, name, kind and accounting period; Bilag 5: no kind)
+SOURCES_SHOWN_BY_LABELS = frozenset({"organisation_master_data"})
+
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_PATTERN = re.compile(r"^\d{4}\.\d+$")
 _MAX_KEY_LENGTH = 80  # answer.question_key and key_figure_value.key are String(80)
@@ -1019,6 +1023,11 @@ class _Parser:
                         f"{', '.join(sorted(allowed))}",
                     )
                 labels[label_key] = self.text(given, label_key, labels_path)
+        if source in SOURCES_SHOWN_BY_LABELS and not labels:
+            raise self.fail(
+                _join(path, "labels"),
+                f"{source} shows the lines its labels name, in their order: name at least one",
+            )
         comment_key, comment = self.comment(key, data, path, scope)
         return Computed(
             key=key,

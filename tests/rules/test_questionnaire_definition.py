@@ -163,6 +163,31 @@ def test_the_estate_forms_maintenance_tables_stand_under_regnskabets_noegletal(s
     ]
 
 
+@pytest.mark.parametrize(
+    ("kind", "lines"),
+    [
+        # "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode"
+        (
+            "HOUSING_REPORT",
+            [
+                ("number", "Nummer"),
+                ("name", "Navn"),
+                ("kind", "Organisationstype"),
+                ("accounting_period", "Regnskabsperiode"),
+            ],
+        ),
+        # "Administrationsorganisationens nummer, navn og regnskabsperiode"
+        (
+            "ADMIN_REPORT",
+            [("number", "Nummer"), ("name", "Navn"), ("accounting_period", "Regnskabsperiode")],
+        ),
+    ],
+)
+def test_each_reports_header_names_the_lines_its_annex_asks_for(shipped, kind, lines):
+    head = shipped.form(kind).item("organisation_master_data")
+    assert list(head.labels.items()) == lines
+
+
 def test_housing_report_accounts_table_has_the_five_rows_of_bilag_3(shipped):
     table = shipped.form("HOUSING_REPORT").item("accounts_key_figures")
     assert isinstance(table, KeyFigureTable)
@@ -662,6 +687,19 @@ def test_definition_rejects_an_empty_heading_or_preface(key):
     doc = minimal_document()
     housing_items(doc, 1)[0][key] = "  "
     assert_rejected(doc, f"forms.HOUSING_REPORT.sections[1].items[0].{key}", "non-empty text")
+
+
+def test_definition_rejects_an_organisation_header_that_names_no_line():
+    doc = minimal_document()
+    housing_items(doc, 1).append(
+        {
+            "key": "head",
+            "kind": "computed",
+            "source": "organisation_master_data",
+            "label": "Boligorganisationens nummer og navn",
+        }
+    )
+    assert_rejected(doc, "forms.HOUSING_REPORT.sections[1].items[2].labels", "name at least one")
 
 
 def test_definition_rejects_unknown_top_level_key():

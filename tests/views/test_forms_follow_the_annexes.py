@@ -144,3 +144,55 @@ def test_the_estate_form_heads_its_maintenance_tables_regnskabets_noegletal(clie
             "Årets henlæggelser til vedligeholdelse",
             "Opsparede henlæggelser til vedligeholdelse",
         )
+
+
+# --- the header lines -----------------------------------------------------------------------
+
+
+def _header_lines(html: str) -> list[tuple[str, str]]:
+    part = html.split('id="item-organisation_master_data"')[1].split("</dl>")[0]
+    return [
+        (_flat(term).strip(), _flat(value).strip())
+        for term, value in re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", part, re.S)
+    ]
+
+
+def test_the_housing_report_heads_with_number_name_kind_and_accounting_period(client, world, db):
+    """Bilag 3: "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode".
+    The 2026 dialogue looks at the accounts of 2025; LBF does not record an organisation's
+    accounting period, so it is shown as the calendar year."""
+    report = _form(db)
+    login(client, "bo")
+    html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
+    assert _header_lines(html) == [
+        ("Nummer", "101"),
+        ("Navn", "Boligselskabet Hovedstaden"),
+        ("Organisationstype", "Boligorganisation"),
+        ("Regnskabsperiode", "1. januar – 31. december 2025"),
+    ]
+    assert "Hjemstedskommune" not in _page(client, report, "organisation")
+    assert (
+        "Nummer 101 Navn Boligselskabet Hovedstaden Organisationstype Boligorganisation "
+        "Regnskabsperiode 1. januar – 31. december 2025"
+    ) in _pdf(client, report)
+
+
+def test_the_administration_report_heads_with_number_name_and_accounting_period_only(
+    client, world, db
+):
+    """Bilag 5: "Administrationsorganisationens nummer, navn og regnskabsperiode"."""
+    report = _form(db, number=900)
+    login(client, "adm")
+    html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
+    assert _header_lines(html) == [
+        ("Nummer", "900"),
+        ("Navn", "Fælles Boligadministration"),
+        ("Regnskabsperiode", "1. januar – 31. december 2025"),
+    ]
+    page = _page(client, report, "organisation")
+    assert "Organisationstype" not in page and "Hjemstedskommune" not in page
+    printed = _pdf(client, report)
+    assert (
+        "Nummer 900 Navn Fælles Boligadministration Regnskabsperiode 1. januar – 31. december 2025"
+    ) in printed
+    assert "Organisationstype" not in printed and "Hjemstedskommune" not in printed
