@@ -268,11 +268,17 @@ class Section:
 
 @dataclass(frozen=True, kw_only=True)
 class FormDefinition:
+    """A form as its annex prints it: the `head` (the generated lines above the first part),
+    the `intro` (the annex's own text after them), then the sections. `help` is guidance
+    about the whole form, shown on request."""
+
     kind: str
     title: str
     annex: str
     sections: tuple[Section, ...]
+    head: tuple[Computed, ...] = ()
     intro: str | None = None
+    help: str | None = None
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -281,7 +287,8 @@ class FormDefinition:
         raise KeyError(key)
 
     def items(self) -> tuple[Item, ...]:
-        return tuple(item for section in self.sections for item in section.items)
+        """The head's items, then every section's."""
+        return (*self.head, *(item for section in self.sections for item in section.items))
 
     def item(self, key: str) -> Item:
         for item in self.items():
@@ -671,8 +678,15 @@ class _Parser:
         self, kind: str, data: Any, path: str, key_figures: dict[str, KeyFigureDefinition]
     ) -> FormDefinition:
         data = self.mapping(data, path)
-        self.keys(data, path, {"title", "annex", "sections"}, {"intro"})
+        self.keys(data, path, {"title", "annex", "sections"}, {"head", "intro", "help"})
         scope = _FormScope()
+        head = ()
+        if "head" in data:
+            head_path = _join(path, "head")
+            head = tuple(
+                self.parse_head_item(entry, f"{head_path}[{i}]", scope, key_figures)
+                for i, entry in enumerate(self.sequence(data["head"], head_path))
+            )
         sections_path = _join(path, "sections")
         sections = tuple(
             self.parse_section(kind, entry, f"{sections_path}[{i}]", scope, key_figures)
@@ -683,9 +697,20 @@ class _Parser:
             kind=kind,
             title=self.text(data, "title", path),
             annex=self.text(data, "annex", path),
-            intro=self.text(data, "intro", path, optional=True),
             sections=sections,
+            head=head,
+            intro=self.text(data, "intro", path, optional=True),
+            help=self.text(data, "help", path, optional=True),
         )
+
+    def parse_head_item(
+        self, data: Any, path: str, scope: _FormScope, key_figures: dict[str, KeyFigureDefinition]
+    ) -> Computed:
+        """The head stands above every section's progress: it holds nothing to answer."""
+        item = self.parse_item(data, path, scope, key_figures)
+        if not isinstance(item, Computed) or item.comment is not None:
+            raise self.fail(path, "the head holds computed parts without a comment_key only")
+        return item
 
     def parse_section(
         self,

@@ -73,12 +73,15 @@ def test_housing_report_has_the_sections_of_bilag_3(shipped):
     assert form.section("organisation").intro == (
         "Pkt. I omhandler boligorganisationens generelle forhold på tværs af de enkelte afdelinger."
     )
-    head = form.section("organisation").items[0]
+    # the header line stands above part I, as in the annex
+    (head,) = form.head
     assert isinstance(head, Computed)
     assert head.source == "organisation_master_data"
     assert head.label == (
         "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode"
     )
+    assert form.section("organisation").items[0].key == "q1_proposals"
+    assert form.intro is None  # the annex has no text between the header and part I
 
 
 def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
@@ -292,9 +295,12 @@ def test_estate_form_part_a_applies_to_every_estate(shipped):
     assert (part_a.key, part_a.title) == ("conclusion", "A. Konklusion")
     assert part_a.applies_to == ("in_operation", "under_construction")
     assert part_a.applies("under_construction") and part_a.applies("in_operation")
-    assert [(item.key, item.kind) for item in part_a.items] == [
+    # the master data and "Afdeling under opførelse?" stand above part A, as in the annex
+    assert [(item.key, item.kind) for item in form.head] == [
         ("estate_master_data", "computed"),
         ("estate_under_construction", "computed"),
+    ]
+    assert [(item.key, item.kind) for item in part_a.items] == [
         ("a_challenges", "yes_no"),
         ("a_items", "prioritised_list"),
     ]
@@ -392,7 +398,12 @@ def test_estate_form_letting_has_move_out_and_vacancy_tables_per_dwelling_type(s
 def test_admin_report_has_the_sections_and_questions_of_bilag_5(shipped):
     form = shipped.form("ADMIN_REPORT")
     assert form.title == "Styringsrapport for almen administrationsorganisation"
-    assert form.intro.startswith("Rapporten omfatter administrationsorganisationens egne forhold")
+    assert [item.key for item in form.head] == ["organisation_master_data"]
+    assert form.intro == (
+        "Rapporten omfatter administrationsorganisationens egne forhold, herunder hvordan "
+        "administrationsorganisationen bistår de administrerede organisationer med at "
+        "opretholde en god organisationsdrift."
+    )
     assert [(s.key, s.title) for s in form.sections] == [
         ("organisation", "A. Administrationsorganisationen – vurdering"),
         ("facts", "B. Administrationsorganisationen – centrale facts"),
@@ -700,6 +711,43 @@ def test_definition_rejects_an_organisation_header_that_names_no_line():
         }
     )
     assert_rejected(doc, "forms.HOUSING_REPORT.sections[1].items[2].labels", "name at least one")
+
+
+def test_a_forms_head_holds_generated_lines_above_its_sections():
+    doc = minimal_document()
+    doc["forms"]["HOUSING_REPORT"]["head"] = [
+        {
+            "key": "head",
+            "kind": "computed",
+            "source": "organisation_master_data",
+            "label": "Nummer og navn",
+            "labels": {"number": "Nummer", "name": "Navn"},
+        }
+    ]
+    form = parse(doc, SOURCE).form("HOUSING_REPORT")
+    assert [item.key for item in form.head] == ["head"]
+    assert form.items()[0] is form.item("head")
+    assert all(item.key != "head" for section in form.sections for item in section.items)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"key": "q9", "kind": "yes_no", "label": "9. Spørgsmål?"},
+        {
+            "key": "complaints",
+            "kind": "computed",
+            "source": "complaint_cases",
+            "label": "Sager ved beboerklagenævnet",
+            "comment_key": "complaints_comment",
+        },
+    ],
+)
+def test_definition_rejects_anything_to_answer_in_a_forms_head(item):
+    doc = minimal_document()
+    housing_items(doc, 1).pop()  # the complaints part, so its key is free
+    doc["forms"]["HOUSING_REPORT"]["head"] = [item]
+    assert_rejected(doc, "forms.HOUSING_REPORT.head[0]", "without a comment_key only")
 
 
 def test_definition_rejects_unknown_top_level_key():

@@ -196,3 +196,70 @@ def test_the_administration_report_heads_with_number_name_and_accounting_period_
         "Nummer 900 Navn Fælles Boligadministration Regnskabsperiode 1. januar – 31. december 2025"
     ) in printed
     assert "Organisationstype" not in printed and "Hjemstedskommune" not in printed
+
+
+# --- the head above the first part ----------------------------------------------------------
+
+
+def _below_the_section_bar(client, form: Form, section_key: str) -> str:
+    html = client.get(f"/form/{form.id}/{section_key}").get_data(as_text=True)
+    return _flat(re.sub(r"<[^>]+>", " ", html.split('id="section-status-text"')[1]))
+
+
+def test_the_housing_reports_header_stands_above_part_i(client, world, db):
+    report = _form(db)
+    login(client, "bo")
+    header = "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode"
+    page = _below_the_section_bar(client, report, "organisation")
+    for text in (page, _pdf(client, report)):
+        assert _in_order(
+            text,
+            header,
+            "Nummer 101",
+            "I. Boligorganisationen",
+            "Pkt. I omhandler boligorganisationens generelle forhold",
+            QUESTION_1,
+        )
+    # the header belongs to the first part's page only
+    assert header not in _below_the_section_bar(client, report, "estates")
+
+
+def test_the_administration_report_opens_with_its_header_then_its_introduction(client, world, db):
+    report = _form(db, number=900)
+    login(client, "adm")
+    page = _below_the_section_bar(client, report, "organisation")
+    for text in (page, _pdf(client, report)):
+        assert _in_order(
+            text,
+            "Administrationsorganisationens nummer, navn og regnskabsperiode",
+            "Rapporten omfatter administrationsorganisationens egne forhold, herunder hvordan "
+            "administrationsorganisationen bistår de administrerede organisationer med at "
+            "opretholde en god organisationsdrift.",
+            "A. Administrationsorganisationen – vurdering",
+            "1. Har administrationsorganisationen forslag til fremtidigt samarbejde",
+        )
+
+
+def test_the_estate_forms_master_data_and_state_stand_above_part_a(client, world, db):
+    estate_form = _form(db, estate_number=1)
+    login(client, "bo")
+    page = _below_the_section_bar(client, estate_form, "conclusion")
+    for text in (page, _pdf(client, estate_form)):
+        assert _in_order(
+            text,
+            "Afdelingens navn, nr., adresse, stamdata m.v.",
+            "Afdeling under opførelse?",
+            "A. Konklusion",
+            "Er der særlige udfordringer, indsatser eller behov for aftaler",
+        )
+
+
+def test_guidance_about_a_whole_form_is_help_on_request_not_annex_text(client, world, db):
+    """Bilag 3 prints no introduction: the platform's guidance about the report is behind
+    the help button, and not on paper."""
+    report = _form(db)
+    login(client, "bo")
+    html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
+    guidance = "I styringsrapporten evaluerer boligorganisationen sin virksomhed"
+    assert re.search(r'<div id="help-form" class="help-text" hidden>\s*' + guidance, html)
+    assert guidance not in _pdf(client, report)
