@@ -263,3 +263,12 @@ def test_guidance_about_a_whole_form_is_help_on_request_not_annex_text(client, w
     guidance = "I styringsrapporten evaluerer boligorganisationen sin virksomhed"
     assert re.search(r'<div id="help-form" class="help-text" hidden>\s*' + guidance, html)
     assert guidance not in _pdf(client, report)
+
+
+def test_a_leading_line_is_printed_on_the_page_of_the_item_it_leads_into(client, world, db):
+    report = _form(db)
+    login(client, "bo")
+    response = client.get(f"/form/{report.id}/pdf")
+    pages = [_flat(page.extract_text()) for page in PdfReader(io.BytesIO(response.data)).pages]
+    (lead_page,) = [page for page in pages if "Svar overført fra afdelingsskemaer" in page]
+    assert "7. Hvilke afdelinger har særlige udfordringer" in lead_page
