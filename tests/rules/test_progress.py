@@ -371,6 +371,12 @@ def test_form_with_only_whitespace_or_empty_answers_is_not_started(housing):
     )
 
 
+def test_an_answer_to_a_question_the_form_no_longer_has_does_not_start_it(housing):
+    """Question 6 of Bilag 3 lost its "Hvis ja, hvilke?"; a text stored for it is no answer."""
+    progress = form_progress(housing, {"q6_new_estates_text": "Seniorbofællesskab"})
+    assert progress.status == FormStatus.NOT_STARTED
+
+
 def test_form_with_one_answer_missing_is_in_progress(housing):
     answers = {k: v for k, v in HOUSING_DONE.items() if k != "q8_status"}
     progress = form_progress(housing, answers)
