@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 __all__ = [
+    "ANNEX_TEXT",
     "APPLIES_TO",
     "BenchmarkDefinition",
     "COLUMNS",
@@ -34,6 +35,7 @@ __all__ = [
     "PEER_GROUPS",
     "QUESTION_KINDS",
     "STATISTICS",
+    "AnnexText",
     "Computed",
     "DefinitionError",
     "FormDefinition",
@@ -57,6 +59,7 @@ DEFINITIONS_DIR = Path(__file__).resolve().parent
 FORM_KINDS = ("HOUSING_REPORT", "ADMIN_REPORT", "ESTATE_FORM")
 QUESTION_KINDS = ("yes_no", "text", "choice", "prioritised_list")
 ITEM_KINDS = (*QUESTION_KINDS, "key_figures", "computed")
+ANNEX_TEXT = ("heading", "preface")  # the keys of AnnexText, allowed on every item
 APPLIES_TO = ("in_operation", "under_construction")
 DIRECTIONS = ("higher_is_worse", "lower_is_worse", "either_way")
 COLUMNS = ("value", "benchmark", "last_year")
@@ -132,6 +135,10 @@ COMPUTED_SOURCES: Mapping[str, frozenset[str]] = MappingProxyType(
     }
 )
 
+# the parts that show exactly the lines their labels name, in the labels' order: each form's
+# header asks for its own (Bilag 3: number, name, kind and accounting period; Bilag 5: no kind)
+SOURCES_SHOWN_BY_LABELS = frozenset({"organisation_master_data"})
+
 _KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_PATTERN = re.compile(r"^\d{4}\.\d+$")
 _MAX_KEY_LENGTH = 80  # answer.question_key and key_figure_value.key are String(80)
@@ -164,7 +171,16 @@ class Option:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Question:
+class AnnexText:
+    """What the ministry's template prints before an item: a `heading` over it and the items
+    after it, then a `preface`, a line of text that leads into it."""
+
+    heading: str | None = None
+    preface: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(AnnexText):
     """Something the user answers. `comment_for` names the table or part a comment belongs to."""
 
     key: str
@@ -192,7 +208,7 @@ class KeyFigureRow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class KeyFigureTable:
+class KeyFigureTable(AnnexText):
     """A read-only table of key figures, with its "Evt. kommentarer" text question."""
 
     key: str
@@ -212,7 +228,7 @@ class KeyFigureTable:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Computed:
+class Computed(AnnexText):
     """A read-only part the engine generates from `source`, optionally with a comment question."""
 
     key: str
@@ -252,11 +268,17 @@ class Section:
 
 @dataclass(frozen=True, kw_only=True)
 class FormDefinition:
+    """A form as its annex prints it: the `head` (the generated lines above the first part),
+    the `intro` (the annex's own text after them), then the sections. `help` is guidance
+    about the whole form, shown on request."""
+
     kind: str
     title: str
     annex: str
     sections: tuple[Section, ...]
+    head: tuple[Computed, ...] = ()
     intro: str | None = None
+    help: str | None = None
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -265,7 +287,8 @@ class FormDefinition:
         raise KeyError(key)
 
     def items(self) -> tuple[Item, ...]:
-        return tuple(item for section in self.sections for item in section.items)
+        """The head's items, then every section's."""
+        return (*self.head, *(item for section in self.sections for item in section.items))
 
     def item(self, key: str) -> Item:
         for item in self.items():
@@ -655,8 +678,15 @@ class _Parser:
         self, kind: str, data: Any, path: str, key_figures: dict[str, KeyFigureDefinition]
     ) -> FormDefinition:
         data = self.mapping(data, path)
-        self.keys(data, path, {"title", "annex", "sections"}, {"intro"})
+        self.keys(data, path, {"title", "annex", "sections"}, {"head", "intro", "help"})
         scope = _FormScope()
+        head = ()
+        if "head" in data:
+            head_path = _join(path, "head")
+            head = tuple(
+                self.parse_head_item(entry, f"{head_path}[{i}]", scope, key_figures)
+                for i, entry in enumerate(self.sequence(data["head"], head_path))
+            )
         sections_path = _join(path, "sections")
         sections = tuple(
             self.parse_section(kind, entry, f"{sections_path}[{i}]", scope, key_figures)
@@ -667,9 +697,20 @@ class _Parser:
             kind=kind,
             title=self.text(data, "title", path),
             annex=self.text(data, "annex", path),
-            intro=self.text(data, "intro", path, optional=True),
             sections=sections,
+            head=head,
+            intro=self.text(data, "intro", path, optional=True),
+            help=self.text(data, "help", path, optional=True),
         )
+
+    def parse_head_item(
+        self, data: Any, path: str, scope: _FormScope, key_figures: dict[str, KeyFigureDefinition]
+    ) -> Computed:
+        """The head stands above every section's progress: it holds nothing to answer."""
+        item = self.parse_item(data, path, scope, key_figures)
+        if not isinstance(item, Computed) or item.comment is not None:
+            raise self.fail(path, "the head holds computed parts without a comment_key only")
+        return item
 
     def parse_section(
         self,
@@ -752,7 +793,7 @@ class _Parser:
         return question
 
     def parse_question(self, key: str, kind: str, data: dict, path: str) -> Question:
-        optional = {"help", "required", "required_when"}
+        optional = {"help", "required", "required_when", *ANNEX_TEXT}
         if kind == "text":
             optional |= {"max_length"}
         elif kind == "prioritised_list":
@@ -782,6 +823,7 @@ class _Parser:
             kind=kind,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             required=required,
             required_when=required_when,
             options=options,
@@ -864,6 +906,7 @@ class _Parser:
                 "comment_help",
                 "column_labels",
                 "period_label",
+                *ANNEX_TEXT,
             },
         )
         rows_path = _join(path, "rows")
@@ -894,6 +937,7 @@ class _Parser:
             key=key,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             rows=tuple(rows),
             columns=columns,
             column_labels=column_labels,
@@ -901,6 +945,9 @@ class _Parser:
             comment=comment,
             period_label=self.text(data, "period_label", path, optional=True),
         )
+
+    def annex_text(self, data: dict, path: str) -> dict[str, str | None]:
+        return {key: self.text(data, key, path, optional=True) for key in ANNEX_TEXT}
 
     def figure_ref(self, value: Any, path: str, key_figures: dict) -> str:
         if value not in key_figures:
@@ -950,6 +997,7 @@ class _Parser:
                 "figures",
                 "figure_groups",
                 "labels",
+                *ANNEX_TEXT,
             },
         )
         source = data["source"]
@@ -1000,11 +1048,17 @@ class _Parser:
                         f"{', '.join(sorted(allowed))}",
                     )
                 labels[label_key] = self.text(given, label_key, labels_path)
+        if source in SOURCES_SHOWN_BY_LABELS and not labels:
+            raise self.fail(
+                _join(path, "labels"),
+                f"{source} shows the lines its labels name, in their order: name at least one",
+            )
         comment_key, comment = self.comment(key, data, path, scope)
         return Computed(
             key=key,
             label=self.text(data, "label", path),
             help=self.text(data, "help", path, optional=True),
+            **self.annex_text(data, path),
             source=source,
             comment_key=comment_key,
             comment=comment,

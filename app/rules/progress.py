@@ -84,7 +84,8 @@ def form_progress(
     )
     if all(s.status == FormStatus.DONE for s in sections):
         status = FormStatus.DONE
-    elif any(is_answered(v) for v in answers.values()):
+    # an answer stored for a question the form no longer has starts nothing
+    elif any(is_answered(answers.get(q.key)) for q in definition.questions()):
         status = FormStatus.IN_PROGRESS
     else:
         status = FormStatus.NOT_STARTED

@@ -64,7 +64,7 @@ def _form_html(form: Form) -> str:
     progress = progress_of(form, definition, values, figures)
     shown = {s.key for s in progress.sections}
     sections = [s for s in definition.sections if s.key in shown]
-    items = [item for section in sections for item in section.items]
+    items = [*definition.head, *(item for section in sections for item in section.items)]
     return render_template(
         "print/_form.html",
         form=form,

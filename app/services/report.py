@@ -54,7 +54,6 @@ class _Context:
             "name": organisation.name,
             "kind": organisation.kind.label,
             "accounting_year": self.package.accounting_year,
-            "home_municipality": self.package.home_municipality.name,
         }
 
     def estate_master_data(self, item):

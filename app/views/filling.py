@@ -341,6 +341,7 @@ def section_page(form, definition, section_key: str, *, left: str | None, editab
         abort(404)
     index = keys.index(section_key)
     section = definition.section(section_key)
+    shown = (*definition.head, *section.items) if index == 0 else section.items
     section_titles = {s.key: s.title for s in definition.sections}
     left_progress = next((s for s in progress.sections if s.key == left), None)
     summary = None
@@ -369,7 +370,7 @@ def section_page(form, definition, section_key: str, *, left: str | None, editab
         "answers": answers,
         "figures": figures,
         "flagged": service.flagged_items(definition, figures),
-        "computed": computed_parts(form, section.items, figures),
+        "computed": computed_parts(form, shown, figures),
         "editable": editable,
         # the fields marked as missing: only on a section the user has checked or left
         "missing": {item["key"] for item in summary["items"]} if checked else set(),

@@ -22,6 +22,7 @@ HOUSING_DONE = {
     "q2_strategy": False,
     "q3_construction": False,
     "q4_efficiency": False,
+    "q4_efficiency_text": "Effektivitetstallene peger ikke på forbedringsområder.",
     "q5_governance": False,
     "q6_new_estates": False,
     "q8_status": "Alle aftaler er fulgt op.",
@@ -55,6 +56,7 @@ def test_required_keys_are_the_required_questions_without_answers(housing):
         ("q2_strategy", ANSWER_REQUIRED),
         ("q3_construction", ANSWER_REQUIRED),
         ("q4_efficiency", ANSWER_REQUIRED),
+        ("q4_efficiency_text", ANSWER_REQUIRED),
         ("q5_governance", ANSWER_REQUIRED),
     ]
 
@@ -67,6 +69,7 @@ def test_required_keys_add_the_text_whose_yes_no_is_true(housing):
         "q2_strategy_text",
         "q3_construction",
         "q4_efficiency",
+        "q4_efficiency_text",
         "q5_governance",
     ]
     assert dict(keys)["q2_strategy_text"] == ANSWER_REQUIRED
@@ -95,6 +98,7 @@ def test_section_without_answers_is_not_started(housing):
         "q2_strategy",
         "q3_construction",
         "q4_efficiency",
+        "q4_efficiency_text",
         "q5_governance",
     ]
     assert all(v.code == "answer_required" for v in progress.missing)
@@ -104,7 +108,7 @@ def test_section_with_some_answers_is_in_progress(housing):
     progress = section_progress(housing.section("organisation"), {"q1_proposals": False})
     assert progress.status == FormStatus.IN_PROGRESS
     assert "q1_proposals" not in _missing_fields(progress)
-    assert len(progress.missing) == 4
+    assert len(progress.missing) == 5
 
 
 def test_section_with_every_required_answer_is_done(housing):
@@ -172,7 +176,19 @@ def test_conditional_text_is_not_required_when_its_yes_no_is_false(housing):
 
 def test_conditional_text_is_not_required_while_its_yes_no_is_unanswered(housing):
     progress = section_progress(housing.section("organisation"), {})
-    assert not any(field.endswith("_text") for field in _missing_fields(progress))
+    missing_texts = [field for field in _missing_fields(progress) if field.endswith("_text")]
+    assert missing_texts == ["q4_efficiency_text"]  # required whatever the answer
+
+
+def test_efficiency_targets_are_required_when_question_4_is_answered_no(housing):
+    """Almenboligloven § 14 b, stk. 4: the board's efficiency targets appear in the report,
+    so question 4's text is required with a "nej" as with a "ja"."""
+    answers = {k: v for k, v in HOUSING_DONE.items() if k != "q4_efficiency_text"}
+    assert answers["q4_efficiency"] is False
+    progress = section_progress(housing.section("organisation"), answers)
+    assert progress.status == FormStatus.IN_PROGRESS
+    assert _missing_fields(progress) == ["q4_efficiency_text"]
+    assert form_progress(housing, answers).status == FormStatus.IN_PROGRESS
 
 
 def test_conditional_text_given_with_a_no_does_no_harm(housing):
@@ -181,10 +197,16 @@ def test_conditional_text_given_with_a_no_does_no_harm(housing):
 
 
 def test_conditional_text_of_only_whitespace_leaves_it_missing(housing):
-    answers = {**HOUSING_DONE, "q6_new_estates": True, "q6_new_estates_text": " \n "}
-    progress = section_progress(housing.section("estates"), answers)
+    answers = {**HOUSING_DONE, "q1_proposals": True, "q1_proposals_text": " \n "}
+    progress = section_progress(housing.section("organisation"), answers)
     assert progress.status == FormStatus.IN_PROGRESS
-    assert _missing_fields(progress) == ["q6_new_estates_text"]
+    assert _missing_fields(progress) == ["q1_proposals_text"]
+
+
+def test_a_yes_to_question_6_alone_completes_part_ii(housing):
+    """Bilag 3 asks question 6 without "Hvis ja, hvilke?": a "ja" asks for nothing more."""
+    progress = section_progress(housing.section("estates"), {"q6_new_estates": True})
+    assert progress.status == FormStatus.DONE
 
 
 def test_challenge_items_are_required_when_the_estate_has_challenges(estate):
@@ -336,6 +358,7 @@ def test_form_missing_lists_every_sections_missing_answers(housing):
         "q2_strategy",
         "q3_construction",
         "q4_efficiency",
+        "q4_efficiency_text",
         "q5_governance",
         "q6_new_estates",
         "q8_status",
@@ -346,6 +369,12 @@ def test_form_with_only_whitespace_or_empty_answers_is_not_started(housing):
     assert form_progress(housing, {"q8_status": "  ", "q1_proposals": None}).status == (
         FormStatus.NOT_STARTED
     )
+
+
+def test_an_answer_to_a_question_the_form_no_longer_has_does_not_start_it(housing):
+    """Question 6 of Bilag 3 lost its "Hvis ja, hvilke?"; a text stored for it is no answer."""
+    progress = form_progress(housing, {"q6_new_estates_text": "Seniorbofællesskab"})
+    assert progress.status == FormStatus.NOT_STARTED
 
 
 def test_form_with_one_answer_missing_is_in_progress(housing):

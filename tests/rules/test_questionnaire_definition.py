@@ -70,14 +70,18 @@ def test_housing_report_has_the_sections_of_bilag_3(shipped):
         ("efficiency_annex", "Bilag 1: Effektivitetstal"),
     ]
     assert all(section.applies_to is None for section in form.sections)
-    assert form.section("organisation").intro.startswith("Pkt. I omhandler")
-    assert "Spørgsmål 3 – 5 belyser" in form.section("organisation").intro
-    head = form.section("organisation").items[0]
+    assert form.section("organisation").intro == (
+        "Pkt. I omhandler boligorganisationens generelle forhold på tværs af de enkelte afdelinger."
+    )
+    # the header line stands above part I, as in the annex
+    (head,) = form.head
     assert isinstance(head, Computed)
     assert head.source == "organisation_master_data"
     assert head.label == (
         "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode"
     )
+    assert form.section("organisation").items[0].key == "q1_proposals"
+    assert form.intro is None  # the annex has no text between the header and part I
 
 
 def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
@@ -88,7 +92,6 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
         3: ("q3_construction", "omkostninger, kvalitet og bæredygtighed ved renovering"),
         4: ("q4_efficiency", "effektivisering af administration og drift"),
         5: ("q5_governance", "ledelse og beboerdemokrati"),
-        6: ("q6_new_estates", "etablering af nye afdelinger"),
     }
     for number, (key, wording) in yes_no_with_text.items():
         question = form.question(key)
@@ -99,22 +102,93 @@ def test_housing_report_has_the_eight_numbered_questions_of_bilag_3(shipped):
         assert question.help
         follow_up = form.question(f"{key}_text")
         assert follow_up.kind == "text"
+        assert follow_up.label.startswith("Hvis ja, hvilke?")
+        assert follow_up.max_length == 4000
+        if key == "q4_efficiency":
+            continue
         assert follow_up.label == "Hvis ja, hvilke?"
         assert follow_up.required is False
         assert dict(follow_up.required_when) == {key: True}
-        assert follow_up.max_length == 4000
+
+    # almenboligloven § 14 b, stk. 4: the efficiency targets are asked for whatever the answer
+    targets = form.question("q4_efficiency_text")
+    assert (targets.required, targets.required_when) == (True, None)
+    assert "mål og initiativer for forbedring af effektiviteten" in targets.label
+    assert "§ 14 b, stk. 4" in targets.label
+
+    # question 6 has no "Hvis ja, hvilke?" in Bilag 3: a yes or a no only
+    q6 = form.question("q6_new_estates")
+    assert (q6.kind, q6.required) == ("yes_no", True)
+    assert q6.label == "6. Er der ønske om etablering af nye afdelinger?"
+    assert "q6_new_estates_text" not in {q.key for q in form.questions()}
 
     q7 = form.item("q7_estate_conclusions")
     assert isinstance(q7, Computed)
     assert q7.source == "estate_conclusions"
     assert q7.label.startswith("7. Hvilke afdelinger har særlige udfordringer")
-    assert "Svar overført fra afdelingsskemaer, punkt A" in q7.help
+    assert q7.preface == "Svar overført fra afdelingsskemaer, punkt A:"
     assert form.section("estates").items[-1] is q7
 
     q8 = form.question("q8_status")
     assert (q8.kind, q8.required) == ("text", True)
     assert q8.label == "8. Hvad er status for tidligere drøftede forhold?"
     assert form.section("previous_matters").items == (q8,)
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [("HOUSING_REPORT", "boligorganisationen"), ("ADMIN_REPORT", "administrationsorganisationen")],
+)
+def test_the_lead_into_questions_3_to_5_stands_between_questions_2_and_3(shipped, kind, subject):
+    form = shipped.form(kind)
+    items = form.section("organisation").items
+    keys = [item.key for item in items]
+    assert keys.index("q2_strategy_text") + 1 == keys.index("q3_construction")
+    assert form.item("q3_construction").preface == (
+        f"Spørgsmål 3 – 5 belyser, om {subject} har haft indsatser, som modsvarer "
+        "almenboliglovens målsætninger vedrørende hhv. nybyggeri og renovering, administration "
+        "og drift samt ledelse og beboerdemokrati."
+    )
+    assert not any("Spørgsmål 3 – 5" in (section.intro or "") for section in form.sections)
+    assert [
+        item.key for item in form.items() if item.preface and "Spørgsmål 3" in item.preface
+    ] == ["q3_construction"]
+
+
+def test_the_estate_forms_maintenance_tables_stand_under_regnskabets_noegletal(shipped):
+    """Bilag 4, B. Økonomi og drift: "Leje for afdelingens boliger", then the heading
+    "Regnskabets nøgletal" over the tables of the year's and the saved provisions."""
+    section = shipped.form("ESTATE_FORM").section("economy")
+    assert [(item.key, item.heading) for item in section.items[:3]] == [
+        ("rents", None),
+        ("maintenance_annual", "Regnskabets nøgletal"),
+        ("maintenance_accumulated", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "lines"),
+    [
+        # "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode"
+        (
+            "HOUSING_REPORT",
+            [
+                ("number", "Nummer"),
+                ("name", "Navn"),
+                ("kind", "Organisationstype"),
+                ("accounting_period", "Regnskabsperiode"),
+            ],
+        ),
+        # "Administrationsorganisationens nummer, navn og regnskabsperiode"
+        (
+            "ADMIN_REPORT",
+            [("number", "Nummer"), ("name", "Navn"), ("accounting_period", "Regnskabsperiode")],
+        ),
+    ],
+)
+def test_each_reports_header_names_the_lines_its_annex_asks_for(shipped, kind, lines):
+    head = shipped.form(kind).item("organisation_master_data")
+    assert list(head.labels.items()) == lines
 
 
 def test_housing_report_accounts_table_has_the_five_rows_of_bilag_3(shipped):
@@ -221,9 +295,12 @@ def test_estate_form_part_a_applies_to_every_estate(shipped):
     assert (part_a.key, part_a.title) == ("conclusion", "A. Konklusion")
     assert part_a.applies_to == ("in_operation", "under_construction")
     assert part_a.applies("under_construction") and part_a.applies("in_operation")
-    assert [(item.key, item.kind) for item in part_a.items] == [
+    # the master data and "Afdeling under opførelse?" stand above part A, as in the annex
+    assert [(item.key, item.kind) for item in form.head] == [
         ("estate_master_data", "computed"),
         ("estate_under_construction", "computed"),
+    ]
+    assert [(item.key, item.kind) for item in part_a.items] == [
         ("a_challenges", "yes_no"),
         ("a_items", "prioritised_list"),
     ]
@@ -321,7 +398,12 @@ def test_estate_form_letting_has_move_out_and_vacancy_tables_per_dwelling_type(s
 def test_admin_report_has_the_sections_and_questions_of_bilag_5(shipped):
     form = shipped.form("ADMIN_REPORT")
     assert form.title == "Styringsrapport for almen administrationsorganisation"
-    assert form.intro.startswith("Rapporten omfatter administrationsorganisationens egne forhold")
+    assert [item.key for item in form.head] == ["organisation_master_data"]
+    assert form.intro == (
+        "Rapporten omfatter administrationsorganisationens egne forhold, herunder hvordan "
+        "administrationsorganisationen bistår de administrerede organisationer med at "
+        "opretholde en god organisationsdrift."
+    )
     assert [(s.key, s.title) for s in form.sections] == [
         ("organisation", "A. Administrationsorganisationen – vurdering"),
         ("facts", "B. Administrationsorganisationen – centrale facts"),
@@ -597,6 +679,75 @@ def test_minimal_document_is_valid():
     assert questionnaire.form("HOUSING_REPORT").item("accounts").rows[0].label == (
         "Administrationsbidrag, kr. pr. lejemålsenhed"
     )
+
+
+def test_every_kind_of_item_may_carry_the_annexs_heading_and_preface():
+    doc = minimal_document()
+    for item in housing_items(doc, 0) + housing_items(doc, 1):
+        item["heading"] = f"Overskrift over {item['key']}"
+        item["preface"] = f"Tekst før {item['key']}"
+    form = parse(doc, SOURCE).form("HOUSING_REPORT")
+    for key in ("q1", "q1_text", "accounts", "complaints"):
+        item = form.item(key)
+        assert (item.heading, item.preface) == (f"Overskrift over {key}", f"Tekst før {key}")
+    assert form.question("accounts_comment").heading is None
+
+
+@pytest.mark.parametrize("key", ["heading", "preface"])
+def test_definition_rejects_an_empty_heading_or_preface(key):
+    doc = minimal_document()
+    housing_items(doc, 1)[0][key] = "  "
+    assert_rejected(doc, f"forms.HOUSING_REPORT.sections[1].items[0].{key}", "non-empty text")
+
+
+def test_definition_rejects_an_organisation_header_that_names_no_line():
+    doc = minimal_document()
+    housing_items(doc, 1).append(
+        {
+            "key": "head",
+            "kind": "computed",
+            "source": "organisation_master_data",
+            "label": "Boligorganisationens nummer og navn",
+        }
+    )
+    assert_rejected(doc, "forms.HOUSING_REPORT.sections[1].items[2].labels", "name at least one")
+
+
+def test_a_forms_head_holds_generated_lines_above_its_sections():
+    doc = minimal_document()
+    doc["forms"]["HOUSING_REPORT"]["head"] = [
+        {
+            "key": "head",
+            "kind": "computed",
+            "source": "organisation_master_data",
+            "label": "Nummer og navn",
+            "labels": {"number": "Nummer", "name": "Navn"},
+        }
+    ]
+    form = parse(doc, SOURCE).form("HOUSING_REPORT")
+    assert [item.key for item in form.head] == ["head"]
+    assert form.items()[0] is form.item("head")
+    assert all(item.key != "head" for section in form.sections for item in section.items)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"key": "q9", "kind": "yes_no", "label": "9. Spørgsmål?"},
+        {
+            "key": "complaints",
+            "kind": "computed",
+            "source": "complaint_cases",
+            "label": "Sager ved beboerklagenævnet",
+            "comment_key": "complaints_comment",
+        },
+    ],
+)
+def test_definition_rejects_anything_to_answer_in_a_forms_head(item):
+    doc = minimal_document()
+    housing_items(doc, 1).pop()  # the complaints part, so its key is free
+    doc["forms"]["HOUSING_REPORT"]["head"] = [item]
+    assert_rejected(doc, "forms.HOUSING_REPORT.head[0]", "without a comment_key only")
 
 
 def test_definition_rejects_unknown_top_level_key():

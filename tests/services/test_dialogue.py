@@ -159,6 +159,22 @@ def test_submission_refused_when_a_critical_figure_has_no_comment(complete_101, 
     assert codes(refused) == ["wrong_status", "comment_required"]
 
 
+def test_submission_refused_when_question_4_is_no_and_the_efficiency_targets_are_missing(
+    complete_101, db
+):
+    """Almenboligloven § 14 b, stk. 4: the efficiency targets belong in the report, so a
+    "nej" to question 4 does not let its text go unanswered."""
+    report = service.report_form(package_of(db, 101))
+    save(db, report, "q4_efficiency", False)
+    save(db, report, "q4_efficiency_text", None)
+    with pytest.raises(Refused) as refused:
+        submit.submit(complete_101, actor(db, "bo"))
+    assert codes(refused) == ["wrong_status", "answer_required"]
+    assert refused.value.violations[1].field == (
+        f"form:{report.id}/organisation/q4_efficiency_text"
+    )
+
+
 def test_a_figure_turned_red_since_the_last_refresh_stops_the_submission(request, db):
     """The stored statuses say COMPLETE, but estate 1's figure is now red (4.0 against a
     benchmark of 2.0) and the year's refresh has not run: the submission derives the

@@ -539,6 +539,26 @@ def test_answers_given_this_year_stay_unless_the_user_chooses_to_overwrite(two_y
     assert _value(db, service.report_form(this), "q8_status") == "Sidste års status"
 
 
+def test_last_years_answer_to_a_question_the_form_no_longer_has_stays_behind(two_years, db):
+    """Question 6 of Bilag 3 lost its "Hvis ja, hvilke?": a text stored for it last year is
+    not loaded, and the answers beside it are."""
+    last, this = two_years
+    db.session.add(
+        Answer(
+            form_id=service.report_form(last).id,
+            question_key="q6_new_estates_text",
+            value="Seniorbofællesskab",
+        )
+    )
+    db.session.commit()
+    result = service.load_last_year(
+        this.id, actor(db, "bo"), report=True, estate_ids=set(), overwrite=False
+    )
+    assert result.answers_copied == 2  # q1_proposals and q8_status
+    assert _value(db, service.report_form(this), "q8_status") == "Sidste års status"
+    assert _value(db, service.report_form(this), "q6_new_estates_text") is None
+
+
 def test_last_years_answers_of_another_questionnaire_version_are_refused(two_years, db):
     last, this = two_years
     last.questionnaire_version = "2017.1"
