@@ -1,5 +1,6 @@
 """Bilag 3's two diagrams drawn as SVG: how many estates are green, yellow and red by
-efficiency, and how the family dwellings were let, per letting tool, in each municipality.
+efficiency, and how the family dwellings were let, per letting tool, in each municipality;
+and the statistics' chart of a key figure against its benchmark over five dialogue years.
 
 Pure drawing: data and labels in, SVG text out. Colours are fill and stroke attributes, never
 CSS classes, so svglib draws the PDF's copy the same; every bar has its word and its number
@@ -8,10 +9,12 @@ Without data a chart says so in words."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from app.rules.enums import Flag
 from app.rules.numbers import danish_number
 from app.rules.report import EfficiencyDistribution, EfficiencyMark, LettingTool
 
@@ -181,6 +184,117 @@ def letting_tools_chart(
         for municipality, row in table.items()
     )
     return _svg(chart_id, width, y + 24, title, summary, parts)
+
+
+# --- a key figure over five dialogue years (the statistics' chart display) -----------------
+
+HISTORY_WIDTH = 560
+HISTORY_BAR = 30
+BENCHMARK_PAINT = Paint("#bfbfbf", "#737373")
+# the value's bar: the app's blue where the figure is not critical, else its mark's colour
+FLAG_PAINT: Mapping[Flag, Paint] = {
+    Flag.NONE: Paint("#0059b3", "#003d7a"),
+    Flag.YELLOW: MARK_PAINT[EfficiencyMark.YELLOW],
+    Flag.RED: MARK_PAINT[EfficiencyMark.RED],
+}
+
+
+def history_chart(
+    years: list[int],
+    values: list[float | None],
+    benchmarks: list[float | None],
+    flags: list[Flag],
+    labels: Mapping[str, str],
+    *,
+    chart_id: str,
+    title: str,
+    empty: str,
+    decimals: int = 0,
+) -> str:
+    """Per dialogue year two bars, the value's and the benchmark's, each with its number over
+    it; a yellow or red value has its mark's colour and its word under the year. `labels` name
+    the value, the benchmark and the marks (value, benchmark, YELLOW, RED)."""
+    if all(v is None for v in values):
+        return _no_data(chart_id, title, empty)
+    width = HISTORY_WIDTH
+    largest = max((v for v in [*values, *benchmarks] if v is not None), default=0)
+    step, top = _nice_axis(max(largest, 0))
+    axis_x = max(AXIS_X, round(_text_width(danish_number(top, _decimals(step)), SMALL)) + 16)
+    parts, legend_height = _legend(
+        [(labels.get("value", ""), FLAG_PAINT[Flag.NONE]), (labels["benchmark"], BENCHMARK_PAINT)],
+        width,
+    )
+    plot_top = legend_height + 24
+    baseline = plot_top + PLOT_HEIGHT
+    ticks = round(top / step)
+    for index in range(ticks + 1):
+        tick = step * index
+        y = baseline - PLOT_HEIGHT * tick / top
+        parts.append(_line(axis_x, y, width - 8, y, GRID))
+        parts.append(
+            _text(axis_x - 8, y + 5, danish_number(tick, _decimals(step)), size=SMALL, anchor="end")
+        )
+    slot = (width - 8 - axis_x) / len(years)
+    described = []
+    for index, (year, value, benchmark, flag) in enumerate(
+        zip(years, values, benchmarks, flags, strict=True)
+    ):
+        centre = axis_x + slot * (index + 0.5)
+        pieces = [_text(centre, baseline + 22, str(year), anchor="middle")]
+        for x, amount, paint in (
+            (centre - HISTORY_BAR - 4, value, FLAG_PAINT[flag]),
+            (centre + 4, benchmark, BENCHMARK_PAINT),
+        ):
+            if amount is None:
+                pieces.append(_text(x + HISTORY_BAR / 2, baseline - 6, "–", anchor="middle"))
+                continue
+            height = PLOT_HEIGHT * max(amount, 0) / top
+            pieces.append(_rect(x, baseline - height, HISTORY_BAR, height, paint))
+            pieces.append(
+                _text(
+                    x + HISTORY_BAR / 2,
+                    baseline - height - 6,
+                    danish_number(amount, decimals),
+                    size=SMALL - 3,
+                    anchor="middle",
+                )
+            )
+        word = labels.get(flag.value, "") if flag != Flag.NONE else ""
+        if word:
+            pieces.append(
+                _text(centre, baseline + 42, word, size=SMALL, anchor="middle", bold=True)
+            )
+        summary = (
+            f"{year}: {labels.get('value', '')} {_or_dash(value, decimals)}, "
+            f"{labels['benchmark']} {_or_dash(benchmark, decimals)}" + (f", {word}" if word else "")
+        )
+        described.append(summary)
+        parts.append(_group(summary, *pieces))
+    parts.append(_line(axis_x, baseline, width - 8, baseline, INK))
+    return _svg(chart_id, width, baseline + 52, title, "; ".join(described), parts)
+
+
+def _nice_axis(largest: float) -> tuple[float, float]:
+    """The value axis's step and top for any positive size: 1, 2 or 5 times a power of ten
+    (a tenth, a hundredth ... for small figures), at most five steps."""
+    if largest <= 0:
+        return 1, 1
+    power = 10 ** math.floor(math.log10(largest / 5))
+    for factor in (1, 2, 5, 10):
+        step = factor * power
+        steps = math.ceil(round(largest / step, 9))
+        if steps <= 5:
+            return step, steps * step
+    return 10 * power, 10 * power * 5  # not reached: 10 × power always fits
+
+
+def _decimals(step: float) -> int:
+    """The decimals a tick of this step needs."""
+    return max(0, -math.floor(math.log10(step))) if step < 1 else 0
+
+
+def _or_dash(value: float | None, decimals: int) -> str:
+    return "–" if value is None else danish_number(value, decimals)
 
 
 def _legend(entries: list[tuple[str, Paint]], width: int) -> tuple[list[str], float]:

@@ -290,6 +290,36 @@ class _Judge:
 _UNKNOWN = object()
 
 
+@dataclass(frozen=True)
+class History:
+    """One key figure of one subject over the report's years: what its chart draws."""
+
+    figure: Figure
+    years: list[int]
+    values: list[float | None]
+    benchmarks: list[float | None]
+    flags: list[Flag]
+
+
+def histories(row: SubjectRow, report_years: list[int], figures) -> list[History]:
+    """The subject's figures that have a value in any of the years, each over all of them."""
+    found = []
+    for figure in figures:
+        cells = [row.cells.get((year, figure.key)) for year in report_years]
+        if not any(cells):
+            continue
+        found.append(
+            History(
+                figure,
+                report_years,
+                [c.value if c else None for c in cells],
+                [c.benchmark if c else None for c in cells],
+                [c.flag if c else Flag.NONE for c in cells],
+            )
+        )
+    return found
+
+
 def risks(actor: Actor, newest: int, keys: list[str]) -> tuple[list[Risk], dict]:
     """The risk list: every organisation and estate the user may see with a yellow or red
     mark in the five years up to `newest`, the most critical first; and each subject's row

@@ -22,6 +22,22 @@ def letting_tools_chart(table, labels, **texts) -> Markup:
     return Markup(charts.letting_tools_chart(table, _plain(labels), **_plain(texts)))
 
 
+def history_chart(history, labels, **texts) -> Markup:
+    """A key figure of one subject over the statistics' five years (`history`: a
+    `app.services.statistics.History`)."""
+    return Markup(
+        charts.history_chart(
+            history.years,
+            history.values,
+            history.benchmarks,
+            history.flags,
+            _plain(labels),
+            decimals=history.figure.decimals,
+            **_plain(texts),
+        )
+    )
+
+
 def _plain(texts: dict) -> dict:
     """The texts as their characters: gettext's Markup (in a template) unescaped, since the
     drawing escapes every text itself."""
@@ -47,4 +63,5 @@ def chart_image(svg: str) -> Markup:
 def register(app) -> None:
     app.jinja_env.globals["efficiency_chart"] = efficiency_chart
     app.jinja_env.globals["letting_tools_chart"] = letting_tools_chart
+    app.jinja_env.globals["history_chart"] = history_chart
     app.jinja_env.filters["chart_image"] = chart_image

@@ -4,7 +4,7 @@ is read through the user's row-level filter (`app.services.statistics`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import Response, abort, request, stream_with_context
@@ -21,6 +21,7 @@ from app.services.statistics_export import workbook_chunks
 from app.views.formatting import danish_date, dk_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OWN = "own"
 
 
 @dataclass
@@ -32,6 +33,9 @@ class Choice:
     year: int | None
     organisation_id: int | None
     keys: list[str]
+    # the key-figure report's subject: None all, OWN the organisation's own figures, or an
+    # estate's number
+    estate: int | str | None = None
 
 
 def _choice(years: list[int], figures) -> Choice:
@@ -41,6 +45,9 @@ def _choice(years: list[int], figures) -> Choice:
         display = Display(args.get("display") or Display.TABLE)
         year = int(args["year"]) if args.get("year") else (years[0] if years else None)
         organisation_id = int(args["organisation"]) if args.get("organisation") else None
+        estate = args.get("estate") or None
+        if estate is not None and estate != OWN:
+            estate = int(estate)
     except ValueError:
         abort(400)
     if year is not None and year not in years:
@@ -51,7 +58,7 @@ def _choice(years: list[int], figures) -> Choice:
         display = Display.TABLE
     known = [f.key for f in figures]
     keys = [k for k in args.getlist("key") if k in known] or known
-    return Choice(report, display, year, organisation_id, keys)
+    return Choice(report, display, year, organisation_id, keys, estate)
 
 
 class StatisticsView(BaseView):
@@ -78,12 +85,12 @@ class StatisticsView(BaseView):
                 except NotFound:
                     abort(404)
         chosen = [f for f in figures if f.key in choice.keys]
-        table = None
+        found = _Found()
         if choice.year is not None:
-            table = _table(actor, choice, chosen, organisation)
+            found = _find(actor, choice, chosen, organisation)
         return (
             choice,
-            table,
+            found,
             dict(
                 actor=actor,
                 years=report_years,
@@ -97,12 +104,15 @@ class StatisticsView(BaseView):
     @expose("/")
     @has_access
     def report(self):
-        choice, table, context = self._report()
+        choice, found, context = self._report()
         return self.render_template(
             "statistics.html",
             choice=choice,
-            table=table,
-            shown=shown_rows(table) if table is not None else [],
+            table=found.table,
+            shown=shown_rows(found.table) if found.table is not None else [],
+            estates=found.estates,
+            charts=found.charts,
+            OWN=OWN,
             reports=list(ReportType),
             **context,
         )
@@ -111,7 +121,8 @@ class StatisticsView(BaseView):
     @has_access
     def excel(self):
         """The report on the screen as an Excel workbook, streamed."""
-        choice, table, _context = self._report()
+        choice, found, _context = self._report()
+        table = found.table
         if table is None:
             abort(404)
         title = gettext(choice.report.label)
@@ -163,17 +174,36 @@ def shown_rows(table: service.Table) -> list[list[tuple[str, str]]]:
     return shown
 
 
-def _table(actor, choice: Choice, chosen, organisation):
+@dataclass
+class _Found:
+    table: service.Table | None = None
+    # the key-figure report: the organisation's estates with figures (number, name) to choose
+    # from, and per subject shown its figures' five years for the charts
+    estates: list[tuple[int, str]] = field(default_factory=list)
+    charts: list[tuple[service.SubjectRow, list]] = field(default_factory=list)
+
+
+def _find(actor, choice: Choice, chosen, organisation) -> _Found:
     if choice.report == ReportType.KEY_FIGURES:
         if organisation is None:
-            return None
+            return _Found()
         years = history_years(choice.year)
         rows = service.figure_rows(actor, years, choice.keys, organisation.id)
-        return service.key_figure_table(rows, years, chosen)
+        estates = [(r.estate_number, r.estate_name) for r in rows if r.estate_number is not None]
+        estate = choice.estate
+        if choice.display == Display.CHART and estate is None:
+            estate = OWN  # a chart per figure of every estate would be thousands
+        if estate is not None:
+            number = None if estate == OWN else estate
+            rows = [r for r in rows if r.estate_number == number]
+        charts = []
+        if choice.display == Display.CHART:
+            charts = [(row, service.histories(row, years, chosen)) for row in rows]
+        return _Found(service.key_figure_table(rows, years, chosen), estates, charts)
     if choice.report == ReportType.ESTATES:
         rows = service.figure_rows(actor, [choice.year], choice.keys, choice.organisation_id)
-        return service.estate_table(rows, choice.year, chosen)
+        return _Found(service.estate_table(rows, choice.year, chosen))
     if choice.report == ReportType.CRITICAL:
         found, subjects = service.risks(actor, choice.year, choice.keys)
-        return service.risk_table(found, subjects, choice.year, chosen)
-    return service.status_table(service.status_rows(actor, choice.year))
+        return _Found(service.risk_table(found, subjects, choice.year, chosen))
+    return _Found(service.status_table(service.status_rows(actor, choice.year)))

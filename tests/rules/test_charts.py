@@ -8,12 +8,15 @@ from xml.etree import ElementTree
 import pytest
 
 from app.rules.charts import (
+    FLAG_PAINT,
     MARK_PAINT,
     PLOT_HEIGHT,
     TOOL_PAINT,
     efficiency_chart,
+    history_chart,
     letting_tools_chart,
 )
+from app.rules.enums import Flag
 from app.rules.report import EfficiencyDistribution, EfficiencyMark, LettingTool
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -264,3 +267,76 @@ def test_svglib_draws_both_charts_at_their_own_size():
         # svglib measures in points: three quarters of a CSS pixel
         assert drawing.width == pytest.approx(float(root.get("width")) * 0.75)
         assert drawing.height == pytest.approx(float(root.get("height")) * 0.75)
+
+
+# --- a key figure over five dialogue years ---------------------------------------------------
+
+HISTORY_LABELS = {"value": "Værdi", "benchmark": "Benchmark", "YELLOW": "Gul", "RED": "Rød"}
+
+
+def history(values, benchmarks, flags, decimals=0):
+    return history_chart(
+        [2022, 2023, 2024, 2025, 2026],
+        values,
+        benchmarks,
+        flags,
+        HISTORY_LABELS,
+        chart_id="chart-h",
+        title="Diagram: Arbejdskapital",
+        empty="Ingen tal.",
+        decimals=decimals,
+    )
+
+
+def year_groups(root) -> dict[str, list[ElementTree.Element]]:
+    """Each year's group (named by its summary) with its bars, value first."""
+    return {
+        g.findtext("svg:title", namespaces=NS): g.findall("svg:rect", NS)
+        for g in root.iterfind(".//svg:g", NS)
+    }
+
+
+def test_each_years_value_and_benchmark_are_bars_as_tall_as_their_numbers():
+    none, yellow, red = Flag.NONE, Flag.YELLOW, Flag.RED
+    root = parse(
+        history(
+            [100, 200, None, 400, 50], [100, 100, 100, 100, None], [none, yellow, none, red, none]
+        )
+    )
+    groups = year_groups(root)
+    # the largest number is 400: the axis goes to 400 in steps of 100
+    assert texts(root)[2:7] == ["0", "100", "200", "300", "400"]
+    heights = {
+        name.split(":")[0]: [float(r.get("height")) for r in rects]
+        for name, rects in groups.items()
+    }
+    per_unit = PLOT_HEIGHT / 400
+    assert heights == {
+        "2022": [100 * per_unit, 100 * per_unit],
+        "2023": [200 * per_unit, 100 * per_unit],
+        "2024": [100 * per_unit],  # no value: a dash instead of a bar
+        "2025": [400 * per_unit, 100 * per_unit],
+        "2026": [50 * per_unit],  # no benchmark
+    }
+    fills = {name.split(":")[0]: rects[0].get("fill") for name, rects in groups.items()}
+    assert fills["2023"] == FLAG_PAINT[yellow].fill and fills["2025"] == FLAG_PAINT[red].fill
+    assert fills["2022"] == FLAG_PAINT[none].fill
+    # the mark is written under its year, and the summary tells each year in words
+    assert "2023: Værdi 200, Benchmark 100, Gul" in groups
+    assert "2024: Værdi –, Benchmark 100" in groups
+    assert texts(root).count("Rød") == 1 and texts(root).count("Gul") == 1
+
+
+def test_a_small_figure_gets_an_axis_in_whole_numbers_or_tenths():
+    root = parse(history([2.89, 2.5, 2.6, 2.7, 2.8], [2.5] * 5, [Flag.NONE] * 5, decimals=2))
+    # 2.89 rounds up to an axis of 3 in steps of 1
+    assert texts(root)[2:6] == ["0", "1", "2", "3"]
+    assert "2,89" in texts(root)
+    root = parse(history([0.42, 0.3, 0.2, 0.1, 0.4], [0.3] * 5, [Flag.NONE] * 5, decimals=2))
+    # 0.42 gives an axis of 0.5 in steps of a tenth
+    assert texts(root)[2:8] == ["0,0", "0,1", "0,2", "0,3", "0,4", "0,5"]
+
+
+def test_a_figure_without_any_value_gives_a_chart_that_says_so():
+    root = parse(history([None] * 5, [100] * 5, [Flag.NONE] * 5))
+    assert texts(root) == ["Ingen tal."]

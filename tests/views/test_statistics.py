@@ -221,3 +221,37 @@ def test_the_status_report_counts_only_the_statements_the_user_may_see(world, db
         page = login_as(user).get("/statistics/?report=STATUS&year=2026").get_data(as_text=True)
         (row,) = [r for r in cells(page) if r[0] == "101"]
         assert row[-1] == expected, user
+
+
+def test_the_chart_display_draws_each_figure_of_the_chosen_estate_with_its_numbers(world, login_as):
+    page = login_as("bo").get(
+        "/statistics/?report=KEY_FIGURES&display=CHART&estate=1"
+        "&key=maintenance_provision_annual_per_lease&key=admin_contribution_per_unit"
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # estate 1 has the maintenance figure, not the organisation's administration contribution
+    assert re.findall(r'<svg [^>]*id="(chart-[^"]+)"', html) == [
+        "chart-1-maintenance_provision_annual_per_lease"
+    ]
+    assert "Afdeling 1 " in html
+    numbers = re.search(r'<table class="[^"]*statistics-chart-numbers.*?</table>', html, re.S)
+    assert [y for y in re.findall(r'<th scope="row">(\d{4})</th>', numbers.group(0))] == [
+        "2022",
+        "2023",
+        "2024",
+        "2025",
+        "2026",
+    ]
+
+
+def test_the_chart_display_without_an_estate_draws_the_organisations_own_figures(world, login_as):
+    html = (
+        login_as("bo").get("/statistics/?report=KEY_FIGURES&display=CHART").get_data(as_text=True)
+    )
+    headings = re.findall(r'<h3 id="subject-\d+">([^<]+)</h3>', html)
+    assert headings == ["Boligorganisationens egne tal"]
+
+
+def test_an_estate_that_is_not_a_number_is_a_bad_request(world, login_as):
+    assert login_as("bo").get("/statistics/?report=KEY_FIGURES&estate=x").status_code == 400
