@@ -512,6 +512,9 @@ class AccountsFiling(Model):
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     annual_report_filed_on: Mapped[dt.date | None] = mapped_column(Date)
     auditors_report_filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # the organisation's own accounting period, where the register gives it (else the year)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation] = relationship()
 

@@ -80,6 +80,40 @@ class RegisterFormat:
         return tuple(c.name for c in self.columns)
 
 
+def _accounting_periods(rows: list[tuple[int, dict]]) -> Iterable[Violation]:
+    """A period is given whole, its first day before its last, and it ends in the accounting
+    year it is filed for."""
+    for index, row in rows:
+        first, last = row.get("periode_fra"), row.get("periode_til")
+        if first is None and last is None:
+            continue
+        if first is None or last is None:
+            missing = "periode_fra" if first is None else "periode_til"
+            yield _problem(
+                "half_period",
+                N_("Regnskabsperioden skal have både første og sidste dag."),
+                index,
+                missing,
+                None,
+            )
+        elif first >= last:
+            yield _problem(
+                "period_order",
+                N_("Regnskabsperiodens første dag skal ligge før den sidste."),
+                index,
+                "periode_til",
+                last.isoformat(),
+            )
+        elif row.get("regnskabsaar") is not None and last.year != row["regnskabsaar"]:
+            yield _problem(
+                "period_year",
+                N_("Regnskabsperioden skal slutte i regnskabsåret."),
+                index,
+                "periode_til",
+                last.isoformat(),
+            )
+
+
 ACCOUNTS_FILINGS = RegisterFormat(
     key="accounts_filings",
     label=N_("Indberetning af regnskaber"),
@@ -99,8 +133,23 @@ ACCOUNTS_FILINGS = RegisterFormat(
             N_("Dato for indberetning af revisionsprotokollatet"),
             required=False,
         ),
+        Column(
+            "periode_fra",
+            DATE,
+            N_("Regnskabsperiodens første dag"),
+            required=False,
+            may_be_left_out=True,
+        ),
+        Column(
+            "periode_til",
+            DATE,
+            N_("Regnskabsperiodens sidste dag"),
+            required=False,
+            may_be_left_out=True,
+        ),
     ),
     unique=("organisation", "regnskabsaar"),
+    across=_accounting_periods,
 )
 
 LETTINGS = RegisterFormat(

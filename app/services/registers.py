@@ -263,7 +263,13 @@ def _replace(stored: _Stored, rows, wanted: dict[tuple, dict], user_id: int | No
     return changed + len(added)
 
 
-_FILING_FIELDS = ("filed_at", "annual_report_filed_on", "auditors_report_filed_on")
+_FILING_FIELDS = (
+    "filed_at",
+    "annual_report_filed_on",
+    "auditors_report_filed_on",
+    "period_start",
+    "period_end",
+)
 _FILINGS = _Stored(
     model=AccountsFiling,
     key=lambda f: (f.organisation_id, f.accounting_year),
@@ -302,6 +308,8 @@ def _apply_accounts_filings(rows, known: Known, user_id: int | None) -> int:
             "filed_at": dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
             "annual_report_filed_on": row["aarsberetning_indberettet"],
             "auditors_report_filed_on": row["revisionsprotokol_indberettet"],
+            "period_start": row["periode_fra"],
+            "period_end": row["periode_til"],
         }
         for row in rows
     }

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    AccountsFiling,
     Answer,
     ComplaintCaseCount,
     Estate,
@@ -49,11 +50,19 @@ class _Context:
 
     def organisation_master_data(self, item):
         organisation = db.session.get(Organisation, self.package.organisation_id)
+        period = db.session.execute(
+            select(AccountsFiling.period_start, AccountsFiling.period_end).where(
+                AccountsFiling.organisation_id == organisation.id,
+                AccountsFiling.accounting_year == self.package.accounting_year,
+            )
+        ).first()
         return {
             "number": organisation.number,
             "name": organisation.name,
             "kind": organisation.kind.label,
             "accounting_year": self.package.accounting_year,
+            # the organisation's own period where the register gives it
+            "period": tuple(period) if period and period[0] else None,
         }
 
     def estate_master_data(self, item):

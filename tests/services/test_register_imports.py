@@ -267,3 +267,37 @@ def test_a_job_run_again_after_it_finished_changes_nothing(world, db):
     assert (again.status, again.changed) == (ImportStatus.IMPORTED, 1)
     assert db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc())) == logged
     assert run_import(10**9) is None
+
+
+PERIOD_HEADER = (
+    "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;"
+    "revisionsprotokol_indberettet;periode_fra;periode_til\n"
+)
+
+
+def test_a_filing_may_give_the_organisations_own_accounting_period(world, db):
+
+    imported = run(PERIOD_HEADER + "101;2025;2025-05-31;;;2024-04-01;2025-03-31\n")
+    assert imported.status == ImportStatus.IMPORTED, problems_of(imported)
+    db.session.expire_all()
+    filing = db.session.scalar(
+        select(AccountsFiling)
+        .join(Organisation)
+        .where(Organisation.number == 101, AccountsFiling.accounting_year == 2025)
+    )
+    assert (filing.period_start, filing.period_end) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+
+
+def test_a_period_given_by_half_backwards_or_ending_in_another_year_imports_nothing(world, db):
+    refused = run(
+        PERIOD_HEADER
+        + "101;2025;2025-05-31;;;2024-04-01;\n"  # no last day
+        + "751;2025;2025-05-31;;;2025-12-31;2025-01-01\n"  # backwards
+        + "752;2025;2025-05-31;;;2023-07-01;2024-06-30\n"  # ends in 2024, filed for 2025
+    )
+    assert refused.status == ImportStatus.REFUSED
+    assert [(p["code"], p["params"]["row"]) for p in problems_of(refused)] == [
+        ("half_period", 2),
+        ("period_order", 3),
+        ("period_year", 4),
+    ]

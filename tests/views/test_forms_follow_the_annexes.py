@@ -159,8 +159,8 @@ def _header_lines(html: str) -> list[tuple[str, str]]:
 
 def test_the_housing_report_heads_with_number_name_kind_and_accounting_period(client, world, db):
     """Bilag 3: "Boligorganisationens nummer og navn, organisationstype og regnskabsperiode".
-    The 2026 dialogue looks at the accounts of 2025; LBF does not record an organisation's
-    accounting period, so it is shown as the calendar year."""
+    The 2026 dialogue looks at the accounts of 2025; the demo's register of filed accounts
+    gives no period, so it is shown as the calendar year."""
     report = _form(db)
     login(client, "bo")
     html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
@@ -272,3 +272,24 @@ def test_a_leading_line_is_printed_on_the_page_of_the_item_it_leads_into(client,
     pages = [_flat(page.extract_text()) for page in PdfReader(io.BytesIO(response.data)).pages]
     (lead_page,) = [page for page in pages if "Svar overført fra afdelingsskemaer" in page]
     assert "7. Hvilke afdelinger har særlige udfordringer" in lead_page
+
+
+def test_the_header_shows_the_organisations_own_accounting_period_from_the_register(
+    client, world, db
+):
+    """101's accounts of 2025 run from 1 April 2024 to 31 March 2025, as the register of filed
+    accounts says."""
+    from app.services.registers import problems_of, queue_import, run_import
+    from tests.services.test_register_imports import LBF
+
+    text = (
+        "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;"
+        "revisionsprotokol_indberettet;periode_fra;periode_til\n"
+        "101;2025;2025-05-31;;;2024-04-01;2025-03-31\n"
+    )
+    imported = run_import(queue_import("accounts_filings", "f.csv", text.encode(), LBF).id)
+    assert imported.changed, problems_of(imported)
+    report = _form(db)
+    login(client, "bo")
+    html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
+    assert ("Regnskabsperiode", "1. april 2024 – 31. marts 2025") in _header_lines(html)
