@@ -293,3 +293,21 @@ def test_the_header_shows_the_organisations_own_accounting_period_from_the_regis
     login(client, "bo")
     html = client.get(f"/form/{report.id}/organisation").get_data(as_text=True)
     assert ("Regnskabsperiode", "1. april 2024 – 31. marts 2025") in _header_lines(html)
+
+
+def test_the_estate_form_says_the_rest_is_for_estates_in_operation_between_part_a_and_b(
+    client, world, db
+):
+    """Bilag 4: after part A's questions, "For afdelinger i drift udfyldes resterende skema."
+    leads into part B."""
+    estate_form = _form(db, estate_number=1)
+    login(client, "bo")
+    assert _in_order(
+        _pdf(client, estate_form),
+        "Hvis ja, gives i prioriteret rækkefølge",
+        "B. Gennemgang af afdeling",
+        "For afdelinger i drift udfyldes resterende skema.",
+        "Leje for afdelingens boliger",
+    )
+    conclusion = _below_the_section_bar(client, estate_form, "conclusion")
+    assert "resterende skema" not in conclusion
