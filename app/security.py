@@ -318,6 +318,18 @@ def visible(model, actor: Actor | None = None):
     return select(model).where(row_filter(model, actor))
 
 
+def visible_years(model, actor: Actor | None = None) -> list[int]:
+    """The years of the rows of `model` that `actor` may see, newest first."""
+    return list(
+        db.session.scalars(
+            select(model.year)
+            .where(row_filter(model, actor))
+            .distinct()
+            .order_by(model.year.desc())
+        )
+    )
+
+
 class RowLevelFilter(BaseFilter):
     """FAB filter applying `row_filter` to every generated view and API."""
 

@@ -32,7 +32,7 @@ from app.rules.enums import N_, Flag, PackageStatus
 from app.rules.flags import flag_for
 from app.rules.key_figures import ACCOUNTS_FIGURES, rule_for
 from app.rules.statistics import Mark, Risk, history_years, risk_list
-from app.security import row_filter
+from app.security import row_filter, visible_years
 from app.services.benchmark_computation import questionnaire_of_year
 from app.services.errors import NotFound
 from app.services.key_figures import Benchmarks, benchmark_for, thresholds
@@ -78,14 +78,10 @@ class Figure:
 
 
 def years(actor: Actor) -> list[int]:
-    """The dialogue years that have key figures the user may see, newest first."""
-    return list(
-        db.session.scalars(
-            select(KeyFigureValue.year)
-            .where(row_filter(KeyFigureValue, actor))
-            .distinct()
-            .order_by(KeyFigureValue.year.desc())
-        )
+    """The dialogue years with key figures or packages the user may see, newest first."""
+    return sorted(
+        set(visible_years(KeyFigureValue, actor)) | set(visible_years(Package, actor)),
+        reverse=True,
     )
 
 
@@ -370,17 +366,6 @@ def status_rows(actor: Actor, year: int) -> list[StatusRow]:
         .order_by(Organisation.number)
     ).all()
     return [StatusRow(*row) for row in rows]
-
-
-def status_years(actor: Actor) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Package.year)
-            .where(row_filter(Package, actor))
-            .distinct()
-            .order_by(Package.year.desc())
-        )
-    )
 
 
 # --- the reports as tables: one model for the screen and for Excel --------------------------

@@ -14,7 +14,7 @@ from app.models import Organisation, Package, Statement
 from app.rules.access import Actor
 from app.rules.deadlines import is_overdue
 from app.rules.enums import PackageStatus
-from app.security import row_filter
+from app.security import row_filter, visible_years
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,7 @@ SORTS = {
 
 
 def years(actor: Actor) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Package.year)
-            .where(row_filter(Package, actor))
-            .distinct()
-            .order_by(Package.year.desc())
-        )
-    )
+    return visible_years(Package, actor)
 
 
 def worklist(

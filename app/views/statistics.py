@@ -68,9 +68,7 @@ class StatisticsView(BaseView):
     def _report(self):
         """The chosen report as a table, with what the page needs around it."""
         actor = current_actor()
-        report_years = sorted(
-            set(service.years(actor)) | set(service.status_years(actor)), reverse=True
-        )
+        report_years = service.years(actor)
         figures = service.figures_of(report_years[0]) if report_years else []
         choice = _choice(report_years, figures)
         organisations = service.organisations(actor)
