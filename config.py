@@ -59,6 +59,12 @@ class Config:
         h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "").split(",") if h.strip()
     ]
     FAB_API_MAX_PAGE_SIZE = 500
+    # an organisation's case system reads and fills through /api/v1 with a key of its own
+    # (app/services/api_keys.py): "Authorization: Bearer sdk_..."
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["sdk_"]
+    # requests per key, whatever the address
+    API_KEY_RATE_LIMIT = os.environ.get("API_KEY_RATE_LIMIT", "120 per minute")
 
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "LBF"

@@ -39,6 +39,10 @@ _ORGANISATION = [
     ["AuditEntryView", "can_(list|show)"],
     ["PackageContentView", "can_(last_year|benchmarks)"],
     ["FormPageView", "can_save"],
+    # a case system's key: the answers through the API, the API described (OpenAPI)
+    ["AnswerApi", "can_(get|post)"],
+    ["OpenApi", "can_get"],
+    ["ApiKeyView", "can_.*"],
 ]
 
 FAB_ROLES = {

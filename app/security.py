@@ -6,13 +6,19 @@ Every generated list, show, edit and delete view and every REST endpoint applies
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 from flask import current_app, g, has_request_context, request, session
+from flask_appbuilder.api import BaseApi
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import ApiKey
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from sqlalchemy import and_, false, or_, select, true, union, update
+from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import (
@@ -433,6 +439,28 @@ def login_attempt_key() -> str:
     return f"{get_remote_address()}|{name}"
 
 
+def api_key_identity() -> str:
+    """A case system's requests count per key (its lookup hash), wherever they come from."""
+    key = current_app.appbuilder.sm.extract_api_key_from_request() or ""
+    return "api-key|" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def limit_api_keys(appbuilder) -> None:
+    """Every REST API answers a key at most `API_KEY_RATE_LIMIT` times (429 beyond); requests
+    without a key are not counted here."""
+    rate = current_app.config.get("API_KEY_RATE_LIMIT")
+    if not rate:
+        return
+    sm = appbuilder.sm
+    for view in appbuilder.baseviews:
+        if isinstance(view, BaseApi) and view.blueprint is not None:
+            sm.limiter.limit(
+                rate,
+                key_func=api_key_identity,
+                exempt_when=lambda: sm.extract_api_key_from_request() is None,
+            )(view.blueprint)
+
+
 class TokenLoginApi(SecurityApi):
     """`/api/v1/security/login` and `/refresh` issue JSON Web Tokens only when the
     installation asks for them (API_TOKEN_LOGIN); otherwise the routes do not exist."""
@@ -474,6 +502,28 @@ class AppSecurityManager(SecurityManager):
                 self.limiter.limit(per_address, methods=["POST"], key_func=get_remote_address)(
                     view.blueprint
                 )
+
+    def validate_api_key(self, api_key_string):
+        """A case system's key (app/services/api_keys.py) opens what its organisation's users
+        may see: its holder is loaded as the platform's user, with its organisation, and each
+        use is in the log. A revoked, expired or unknown key opens nothing."""
+        from app.services.api_keys import record_use
+
+        key = db.session.scalar(
+            select(ApiKey).where(ApiKey.lookup_hash == self._compute_lookup_hash(api_key_string))
+        )
+        if key is None or not check_password_hash(key.key_hash, api_key_string):
+            return None
+        if not key.is_active:
+            return None
+        holder = db.session.get(AppUser, key.user_id)
+        if holder is None or not holder.active:
+            return None
+        key.last_used_on = dt.datetime.now()
+        record_use(holder, request.method, request.path)
+        g.user = holder
+        g._api_key_user = True
+        return holder
 
     def load_user(self, pk):
         """A session opens only if it was issued in the user's current generation: after a

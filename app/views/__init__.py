@@ -7,7 +7,18 @@ _SECURITY_ENTRIES = {"List Users": "Stamdata", "List Roles": "Administration"}
 
 
 def register(appbuilder) -> None:
-    from app.views.api import EstateApi, FormApi, MunicipalityApi, OrganisationApi, PackageApi
+    from flask_appbuilder.api.manager import OpenApi
+
+    from app.security import limit_api_keys
+    from app.views.api import (
+        AnswerApi,
+        EstateApi,
+        FormApi,
+        MunicipalityApi,
+        OrganisationApi,
+        PackageApi,
+    )
+    from app.views.api_keys import ApiKeyView
     from app.views.benchmarks import BenchmarkIndexView, BenchmarkView, FlagThresholdView
     from app.views.dialogue import DialogueView
     from app.views.filling import FormPageView, PackageContentView
@@ -92,8 +103,14 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(AccessibilityView)
     appbuilder.add_view_no_menu(PublishedView)
     _fold_security_menu(appbuilder.menu)
-    for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
+    appbuilder.add_view_no_menu(ApiKeyView)
+    for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi, AnswerApi):
         appbuilder.add_api(api)
+    if not appbuilder.app.config.get("FAB_API_SWAGGER_UI"):
+        # the API described to its users (key holders among them) without Swagger's pages,
+        # which come only in development
+        appbuilder.add_api(OpenApi)
+    limit_api_keys(appbuilder)
 
 
 def _fold_security_menu(menu) -> None:

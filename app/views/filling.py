@@ -274,46 +274,7 @@ class FormPageView(BaseView):
     @has_access_api
     def save(self, form_id: int):
         """Autosave one answer: JSON {key, value, version, request_id}."""
-        payload = request.get_json(silent=True)
-        if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
-            return _json_error(400, gettext("Ugyldig forespørgsel."))
-        version = payload.get("version", 0)
-        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-            return _json_error(400, gettext("Ugyldig version."))
-        request_id = payload.get("request_id")
-        if request_id is not None and (not isinstance(request_id, str) or len(request_id) > 64):
-            return _json_error(400, gettext("Ugyldigt forespørgsels-id."))
-        try:
-            saved = service.save_answer(
-                form_id, payload["key"], payload.get("value"), version, request_id, current_actor()
-            )
-        except service.Conflict as conflict:
-            db.session.rollback()
-            return jsonify(
-                error="conflict",
-                message=gettext(
-                    "En anden har gemt et nyt svar. Vælg hvilket svar, der skal gælde."
-                ),
-                key=conflict.key,
-                value=conflict.value,
-                version=conflict.version,
-                changed_by=conflict.changed_by,
-                changed_at=local_time(conflict.changed_at),
-            ), 409
-        except service.FormError as error:
-            db.session.rollback()
-            return _json_error(error.status, _message(error), key=payload["key"])
-        return jsonify(
-            key=saved.key,
-            value=saved.value,
-            version=saved.version,
-            saved_at=local_time(saved.saved_at),
-            form_status=saved.form_status.value,
-            form_status_label=gettext(saved.form_status.label),
-            package_status=saved.package_status.value,
-            package_status_label=gettext(saved.package_status.label),
-            sections={k: v.value for k, v in saved.sections.items()},
-        )
+        return save_answer_from(form_id, request.get_json(silent=True))
 
     @expose("/csrf-token")
     @has_access_api
@@ -439,6 +400,49 @@ def _pdf_response(filename: str, content: bytes) -> Response:
         content,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def save_answer_from(form_id: int, payload):
+    """One answer saved from a JSON body {key, value, version, request_id}, for the form
+    page's autosave and for a case system's API key alike: the answer and the statuses it
+    gave, or the refusal in Danish (409 with the stored answer when another saved first)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
+        return _json_error(400, gettext("Ugyldig forespørgsel."))
+    version = payload.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        return _json_error(400, gettext("Ugyldig version."))
+    request_id = payload.get("request_id")
+    if request_id is not None and (not isinstance(request_id, str) or len(request_id) > 64):
+        return _json_error(400, gettext("Ugyldigt forespørgsels-id."))
+    try:
+        saved = service.save_answer(
+            form_id, payload["key"], payload.get("value"), version, request_id, current_actor()
+        )
+    except service.Conflict as conflict:
+        db.session.rollback()
+        return jsonify(
+            error="conflict",
+            message=gettext("En anden har gemt et nyt svar. Vælg hvilket svar, der skal gælde."),
+            key=conflict.key,
+            value=conflict.value,
+            version=conflict.version,
+            changed_by=conflict.changed_by,
+            changed_at=local_time(conflict.changed_at),
+        ), 409
+    except service.FormError as error:
+        db.session.rollback()
+        return _json_error(error.status, _message(error), key=payload["key"])
+    return jsonify(
+        key=saved.key,
+        value=saved.value,
+        version=saved.version,
+        saved_at=local_time(saved.saved_at),
+        form_status=saved.form_status.value,
+        form_status_label=gettext(saved.form_status.label),
+        package_status=saved.package_status.value,
+        package_status_label=gettext(saved.package_status.label),
+        sections={k: v.value for k, v in saved.sections.items()},
     )
 
 
