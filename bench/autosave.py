@@ -12,13 +12,16 @@ Requests go through the whole Flask stack (routing, login session, permissions, 
 filter, validation, optimistic lock, status derivation, audit, commit), in one process.
 """
 
-import statistics
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# this file's folder would stand first on the path and hide the standard library's
+# `statistics` (bench/statistics.py; the app imports the standard one): the root stands there
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import statistics  # noqa: E402
 
 from bench._world import database_name, sector_app  # noqa: E402
 
