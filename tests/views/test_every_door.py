@@ -305,6 +305,10 @@ def _group_by(app, db, model, row_id):
     return "username"
 
 
+def _api_version(app, db, model, row_id):
+    return "v1"
+
+
 # parameters that are not the record: how each is filled
 FILLERS = {
     "section_key": _first_section,  # a real section of the form's questionnaire
@@ -313,6 +317,7 @@ FILLERS = {
     "group_by": _group_by,  # FAB's user statistics: grouped by a column, not a record
     "code": _municipality_code,  # the public pages of a municipality: shared master data
     "year": _dialogue_year,  # LBF's export of a year's log: a year, not a record
+    "version": _api_version,  # the OpenAPI document of the API's version: the same for all
 }
 
 
