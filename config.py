@@ -6,7 +6,7 @@ The embedded default (no variables set) is SQLite, Celery eager and mail to the 
 import os
 from pathlib import Path
 
-from flask_appbuilder.const import AUTH_DB
+from flask_appbuilder.const import AUTH_DB, AUTH_SAML
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -66,7 +66,26 @@ class Config:
     # requests per key, whatever the address
     API_KEY_RATE_LIMIT = os.environ.get("API_KEY_RATE_LIMIT", "120 per minute")
 
-    AUTH_TYPE = AUTH_DB
+    # login with MitID Erhverv through NemLog-in (OIOSAML 3): off in the embedded default
+    SAML_ENABLED = _flag("SAML_ENABLED", False)
+    AUTH_TYPE = AUTH_SAML if SAML_ENABLED else AUTH_DB
+    # who may log in with a password: "all" (the default without SAML, and the demo world),
+    # "lbf" (LBF's staff only: the default with SAML) or "none"
+    PASSWORD_LOGIN = os.environ.get("PASSWORD_LOGIN", "lbf" if SAML_ENABLED else "all")
+    # the service provider's entity id (default: its metadata's address), certificate and key
+    SAML_SP_ENTITY_ID = os.environ.get("SAML_SP_ENTITY_ID")
+    SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE")
+    SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE")
+    # NemLog-in's metadata: a file, or an address read once at start-up
+    SAML_IDP_METADATA_FILE = os.environ.get("SAML_IDP_METADATA_FILE")
+    SAML_IDP_METADATA_URL = os.environ.get("SAML_IDP_METADATA_URL")
+    SAML_IDP_ENTITY_ID = os.environ.get("SAML_IDP_ENTITY_ID")
+    # the lowest NSIS assurance level let in: Substantial or High
+    SAML_LOA_MINIMUM = os.environ.get("SAML_LOA_MINIMUM", "Substantial")
+    # NemLog-in encrypts its assertions to the service provider's certificate
+    SAML_WANT_ASSERTIONS_ENCRYPTED = _flag("SAML_WANT_ASSERTIONS_ENCRYPTED", True)
+    # LBF's own CVR number: its staff's MitID Erhverv logins belong to LBF
+    SAML_LBF_CVR = os.environ.get("SAML_LBF_CVR")
     AUTH_ROLE_ADMIN = "LBF"
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False

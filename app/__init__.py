@@ -18,6 +18,9 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     from app import web_security
 
     web_security.check_secret_key(app)
+    from app import saml
+
+    saml.configure(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     _danish_form_messages()

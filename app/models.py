@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.rules.enums import (
     EstateState,
@@ -78,13 +78,28 @@ class Municipality(Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     notification_email: Mapped[str | None] = mapped_column(String(320))
+    # the municipality's CVR number: a MitID Erhverv login with it belongs to the municipality
+    cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
 
-    __table_args__ = (CheckConstraint("code BETWEEN 100 AND 999", name="ck_municipality_code"),)
+    __table_args__ = (
+        CheckConstraint("code BETWEEN 100 AND 999", name="ck_municipality_code"),
+        CheckConstraint("cvr IS NULL OR length(cvr) = 8", name="ck_municipality_cvr"),
+    )
+
+    @validates("cvr")
+    def _cvr_or_none(self, _key, value):
+        return _blank_is_none(value)
 
     def __repr__(self) -> str:
         return self.name
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    """A form's empty field is no value (a CVR number is unique: two blanks would clash)."""
+    value = value.strip() if isinstance(value, str) else value
+    return value or None
 
 
 class Organisation(Model):
@@ -99,6 +114,8 @@ class Organisation(Model):
         ForeignKey("organisation.id"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # the organisation's CVR number: a MitID Erhverv login with it belongs to the organisation
+    cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
 
     home_municipality: Mapped[Municipality] = relationship()
     administered_by: Mapped[Organisation | None] = relationship(
@@ -120,7 +137,12 @@ class Organisation(Model):
             "administered_by_id IS NULL OR administered_by_id <> id",
             name="ck_organisation_not_self_administered",
         ),
+        CheckConstraint("cvr IS NULL OR length(cvr) = 8", name="ck_organisation_cvr"),
     )
+
+    @validates("cvr")
+    def _cvr_or_none(self, _key, value):
+        return _blank_is_none(value)
 
     def __repr__(self) -> str:
         return f"{self.number} {self.name}"
@@ -161,6 +183,10 @@ class Estate(Model):
     @property
     def dwellings(self) -> int:
         return self.family_dwellings + self.elderly_dwellings + self.youth_dwellings
+
+    @validates("cvr")
+    def _cvr_or_none(self, _key, value):
+        return _blank_is_none(value)
 
     def __repr__(self) -> str:
         return f"{self.number} {self.name}"
@@ -747,6 +773,18 @@ def _estate_form_records_its_municipality(mapper, connection, target):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise ValueError("audit entries are append-only")
+
+
+class SamlAuthnRequest(Model):
+    """An authentication request sent to NemLog-in: its answer is accepted once, within the
+    time it may take, and only for a request this platform made (kept here, not in the
+    browser's cookie, which a cross-site POST from the identity provider does not carry)."""
+
+    __tablename__ = "saml_authn_request"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class GuidanceDocument(Model):

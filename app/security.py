@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
 from flask import current_app, g, has_request_context, request, session
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.const import AUTH_SAML
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import ApiKey
@@ -53,6 +56,8 @@ from app.models import (
 from app.rules.access import Actor, acting_organisation_ids
 from app.rules.enums import SUBMITTED_OR_LATER, FormKind, GuideAudience, Role
 from app.rules.workflow import Relation
+
+log = logging.getLogger(__name__)
 
 
 class AccessRefused(Exception):
@@ -482,12 +487,25 @@ class AppSecurityManager(SecurityManager):
         return super().create_limiter(app)
 
     def register_views(self) -> None:
+        from app.extensions import csrf
+        from app.views.login import NemLogInAuthView, password_login
         from app.views.users import AppRoleModelView, AppUserDBModelView, AppUserGroupModelView
 
         self.userdbmodelview = AppUserDBModelView
+        # with SAML on, LBF manages users in the same screen (passwords for LBF's staff)
+        self.usersamlmodelview = AppUserDBModelView
+        if AppUserDBModelView.datamodel is None:  # FAB gave it to the SAML user view
+            AppUserDBModelView.datamodel = SQLAInterface(self.user_model)
+        self.authsamlview = NemLogInAuthView
         self.rolemodelview = AppRoleModelView
         self.groupmodelview = AppUserGroupModelView
         super().register_views()
+        if self.auth_type == AUTH_SAML:
+            # NemLog-in posts its answer from its own site: no form token can come with it
+            csrf.exempt(f"{NemLogInAuthView.__module__}.{NemLogInAuthView.acs.__name__}")
+            if password_login() != "none":
+                self.appbuilder.add_view_no_menu(self.resetpasswordview())
+                self.appbuilder.add_view_no_menu(self.resetmypasswordview())
         if not self.is_auth_limited:
             return
         per_address = current_app.config.get("AUTH_RATE_LIMIT_PER_ADDRESS")
@@ -524,6 +542,40 @@ class AppSecurityManager(SecurityManager):
         g.user = holder
         g._api_key_user = True
         return holder
+
+    @staticmethod
+    def _prepare_saml_request() -> dict:
+        """The request as the SAML library reads it (the host carries its port: the
+        library's separate port key is deprecated)."""
+        return {
+            "https": "on" if request.scheme == "https" else "off",
+            "http_host": request.host,
+            "script_name": request.path,
+            "get_data": request.args.copy(),
+            "post_data": request.form.copy(),
+            "query_string": request.query_string.decode("utf-8"),
+        }
+
+    def auth_user_db(self, username, password):
+        """A password opens the platform only as far as the configuration lets it: with
+        PASSWORD_LOGIN=lbf only to LBF's staff, with none to no one (the JSON Web Token
+        login on the API included)."""
+        from app.views.login import password_login
+
+        policy = password_login()
+        if policy == "none":
+            log.info("password login refused for %s: passwords are off", username)
+            return None
+        if policy == "lbf" and username:
+            user = self.find_user(username=username) or self.find_user(email=username)
+            if user is not None and not any(r.name == Role.LBF.value for r in user.roles):
+                # the same work as a wrong password, so the answer tells nothing
+                check_password_hash(
+                    current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password"
+                )
+                log.info("password login refused for %s: not LBF's staff", username)
+                return None
+        return super().auth_user_db(username, password)
 
     def load_user(self, pk):
         """A session opens only if it was issued in the user's current generation: after a

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.rules.cvr import CVR_FORMAT, is_cvr
 from app.rules.enums import N_, EstateState, OrganisationKind
 from app.rules.register_files import RegisterTable
 from app.rules.report import COMPLAINT_CATEGORIES, LettingTool
 from app.rules.violations import Violation
 
 # the kinds of column; "organisation" and "estate" are numbers that must be known to LBF
-TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE, MUNICIPALITY = (
+TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE, MUNICIPALITY, CVR = (
     "text",
     "integer",
     "decimal",
@@ -30,6 +31,7 @@ TEXT, INTEGER, DECIMAL, DATE, YEAR, ORGANISATION, ESTATE, MUNICIPALITY = (
     "organisation",
     "estate",
     "municipality",
+    "cvr",
 )
 
 KIND_LABELS = {
@@ -41,6 +43,7 @@ KIND_LABELS = {
     ORGANISATION: N_("organisationsnummer"),
     ESTATE: N_("afdelingsnummer"),
     MUNICIPALITY: N_("kommunekode"),
+    CVR: N_("CVR-nummer, 8 cifre"),
 }
 
 
@@ -56,7 +59,9 @@ class Column:
     positive: bool = False
     at_most: str | None = None  # a number that may not exceed the row's value of this column
     max_length: int | None = None  # the longest text the column's field holds
-    # a column added to the format later: a file without it still imports, its cells empty
+    # a column added to the format later: a file without it still imports; its rows then
+    # carry no value for it at all (an empty cell is None), so that what the file does not
+    # speak of can be kept
     may_be_left_out: bool = False
 
     @property
@@ -365,6 +370,25 @@ def _administrators_in_the_register(rows: list[tuple[int, dict]]) -> Iterable[Vi
                 "administreres_af",
                 str(administrator),
             )
+    yield from _cvr_numbers_once(rows)
+
+
+def _cvr_numbers_once(rows: list[tuple[int, dict]]) -> Iterable[Violation]:
+    """A CVR number names one organisation: a login with it must find exactly one."""
+    first_row: dict[str, int] = {}
+    for index, row in rows:
+        cvr = row.get("cvr")
+        if cvr is None:
+            continue
+        if cvr in first_row:
+            yield Violation(
+                "duplicate_cvr",
+                N_("CVR-nummeret %(value)s står også i række %(other)s."),
+                "cvr",
+                (("row", index), ("column", "cvr"), ("value", cvr), ("other", first_row[cvr])),
+            )
+        else:
+            first_row[cvr] = index
 
 
 ORGANISATIONS = RegisterFormat(
@@ -385,6 +409,13 @@ ORGANISATIONS = RegisterFormat(
             INTEGER,
             N_("Nummeret på organisationen, der administrerer den; tom, hvis ingen gør"),
             required=False,
+        ),
+        Column(
+            "cvr",
+            CVR,
+            N_("Organisationens CVR-nummer (til login med MitID Erhverv)"),
+            required=False,
+            may_be_left_out=True,
         ),
     ),
     unique=("organisation",),
@@ -458,6 +489,8 @@ def parse_value(kind: str, text: str) -> tuple[object, tuple[str, str] | None]:
     one. Empty text is None."""
     if text == "":
         return None, None
+    if kind == CVR:
+        return (text, None) if is_cvr(text) else (None, ("not_a_cvr", CVR_FORMAT))
     if kind in (INTEGER, YEAR, ORGANISATION, ESTATE, MUNICIPALITY):
         if _INTEGER.fullmatch(text):
             value = int(text)
@@ -550,7 +583,9 @@ def check_register(
             continue
         row: dict[str, object] = {}
         for column in register.columns:
-            i = position.get(column.name, len(cells))
+            if column.name not in position:
+                continue  # a column left out of the file (may_be_left_out): no value at all
+            i = position[column.name]
             text = cells[i] if i < len(cells) else ""
             value, refusal = parse_value(column.kind, text)
             if refusal is not None:

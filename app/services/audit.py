@@ -92,6 +92,9 @@ ACTION_LABELS = {
     "delete": N_("Slettet"),
     "benchmark_computed": N_("Benchmark beregnet"),
     "update_benchmarks": N_("Benchmarktal opdateret"),
+    "nemlogin_user_created": N_("Bruger oprettet ved første login med MitID Erhverv"),
+    "nemlogin_login": N_("Logget ind med MitID Erhverv"),
+    "login_refused": N_("Login afvist"),
 }
 ENTITY_LABELS = {
     "Package": N_("Dokumentationspakke"),
@@ -108,6 +111,7 @@ ENTITY_LABELS = {
     "Attachment": N_("Vedhæftet dokument"),
     "Statement": N_("Redegørelse"),
     "Agreement": N_("Aftale"),
+    "Login": N_("Login"),
 }
 
 

@@ -86,6 +86,7 @@ def build(scale: str, seed: int = 2026) -> DemoResult:
         raise DemoDataError("the database already holds organisations: demo data not loaded")
     rng = random.Random(seed)
     municipalities = {m.code: m for m in db.session.scalars(select(Municipality))}
+    _give_municipalities_cvr_numbers(municipalities.values())
     if scale == "small":
         users = _small_world(rng, municipalities)
         db.session.commit()
@@ -136,17 +137,51 @@ _KIND_TEXT = {kind: text for text, kind in ORGANISATION_KINDS.items()}
 _STATE_TEXT = {state: text for text, state in ESTATE_STATES.items()}
 
 
+# CVR weights of the modulus 11 check: a real CVR number's weighted digit sum divides by 11
+_CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def demo_cvr(seed: int) -> str:
+    """A made-up CVR number that passes the modulus 11 check, from seven leading digits
+    (moved on to the next seed whose check digit would be 10)."""
+    while True:
+        digits = [int(d) for d in f"{seed:07d}"]
+        check = -sum(w * d for w, d in zip(_CVR_WEIGHTS, digits, strict=False)) % 11
+        if check < 10:
+            return f"{seed:07d}{check}"
+        seed += 1
+
+
+def organisation_cvr(number: int) -> str:
+    """The demo world's CVR number of the organisation with LBF number `number`."""
+    return demo_cvr(3_000_000 + number * 10)
+
+
+def municipality_cvr(code: int) -> str:
+    """The demo world's CVR number of the municipality with code `code`."""
+    return demo_cvr(2_900_000 + code * 10)
+
+
 def _load_organisations(rows) -> dict[int, Organisation]:
     """(number, name, kind, home municipality, administrator's number) rows as the
-    organisations register; the organisations by number."""
+    organisations register, each with its demo CVR number; the organisations by number."""
     demo_figures.import_register(
         ORGANISATIONS,
         [
-            f"{number};{name};{_KIND_TEXT[kind]};{home.code};{administrator or ''}"
+            f"{number};{name};{_KIND_TEXT[kind]};{home.code};{administrator or ''};"
+            f"{organisation_cvr(number)}"
             for number, name, kind, home, administrator in rows
         ],
     )
     return {o.number: o for o in db.session.scalars(select(Organisation))}
+
+
+def _give_municipalities_cvr_numbers(municipalities) -> None:
+    """The demo world's municipalities get demo CVR numbers, where none is set."""
+    for municipality in municipalities:
+        if municipality.cvr is None:
+            municipality.cvr = municipality_cvr(municipality.code)
+    db.session.flush()
 
 
 def _load_estates(rows) -> None:

@@ -308,8 +308,8 @@ def _apply_accounts_filings(rows, known: Known, user_id: int | None) -> int:
             "filed_at": dt.datetime.combine(row["regnskab_indberettet"], dt.time()),
             "annual_report_filed_on": row["aarsberetning_indberettet"],
             "auditors_report_filed_on": row["revisionsprotokol_indberettet"],
-            "period_start": row["periode_fra"],
-            "period_end": row["periode_til"],
+            "period_start": row.get("periode_fra"),
+            "period_end": row.get("periode_til"),
         }
         for row in rows
     }
@@ -420,7 +420,7 @@ def _estate_figures_of(register):
                     key = (organisation_id, estate_id, row["styringsdialogaar"], figure)
                     wanted[key] = {"value": row[column], "source": register.key}
                     if dated:
-                        wanted[key]["measured_on"] = row[MEASURED_ON]
+                        wanted[key]["measured_on"] = row.get(MEASURED_ON)
         years = {row["styringsdialogaar"] for row in rows}
         stored = db.session.scalars(
             select(KeyFigureValue).where(
@@ -553,7 +553,43 @@ def _apply_organisations(rows, known: Known, user_id: int | None) -> int:
         for row in rows
     }
     stored = db.session.scalars(select(Organisation).execution_options(populate_existing=True))
-    return changed + _replace(_ADMINISTRATION, stored, administrators, user_id)
+    changed += _replace(_ADMINISTRATION, stored, administrators, user_id)
+    if rows and "cvr" not in rows[0]:
+        return changed  # a file without the column says nothing of CVR numbers: they stay
+    return changed + _apply_cvr_numbers(rows, user_id)
+
+
+def _apply_cvr_numbers(rows, user_id: int | None) -> int:
+    """Each organisation's CVR number as the file gives it; one the file no longer holds (made
+    inactive) gives its number up, so that a successor may take it."""
+    wanted = {row["organisation"]: row["cvr"] for row in rows}
+    changes = [
+        (organisation, organisation.cvr, wanted.get(organisation.number))
+        for organisation in db.session.scalars(select(Organisation))
+        if organisation.cvr != wanted.get(organisation.number)
+    ]
+    # the numbers given up first, then those given: one may pass between two organisations
+    for organisation, _old, _new in changes:
+        organisation.cvr = None
+    db.session.flush()
+    for organisation, _old, new in changes:
+        organisation.cvr = new
+    db.session.flush()
+    audit.record_many(
+        [
+            {
+                "action": "register_import",
+                "entity": "Organisation",
+                "entity_id": organisation.id,
+                "field": f"{organisation.number}:cvr",
+                "old": old,
+                "new": new,
+            }
+            for organisation, old, new in changes
+        ],
+        user_id,
+    )
+    return len(changes)
 
 
 def _apply_estates(rows, known: Known, user_id: int | None) -> int:

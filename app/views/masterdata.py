@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.models import Estate, Municipality, Organisation, Region
+from app.rules.cvr import CVR_FORMAT, is_cvr
 from app.rules.enums import N_
 from app.security import ROW_LEVEL
 from app.views.base import ScopedModelView
@@ -94,6 +95,16 @@ def in_range(name: str):
     return validate
 
 
+class CvrNumber:
+    """A WTForms validator: eight digits, or nothing (an optional field)."""
+
+    def __call__(self, form, field):
+        text = (field.data or "").strip()
+        if text and not is_cvr(text):
+            # stop here: FAB's uniqueness check after it would look the bad value up
+            raise wtforms.validators.StopValidation(gettext(CVR_FORMAT))
+
+
 def form_validators(columns: dict) -> dict:
     return {column: [InRange(bound)] for column, bound in columns.items()}
 
@@ -176,6 +187,13 @@ class EstateView(ScopedModelView):
     add_form_query_rel_fields = edit_form_query_rel_fields = {"organisation": ROW_LEVEL}
 
 
+# where a CVR number counts: it ties a MitID Erhverv login to the organisation or municipality
+CVR_LOGIN = _l(
+    "Otte cifre. En bruger, der logger ind med MitID Erhverv under dette CVR-nummer, "
+    "knyttes hertil."
+)
+
+
 class OrganisationView(ScopedModelView):
     datamodel = SQLAInterface(Organisation)
     list_title = _l("Organisationer")
@@ -183,18 +201,36 @@ class OrganisationView(ScopedModelView):
     add_title = _l("Opret organisation")
     edit_title = _l("Rediger organisation")
     list_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
-    show_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
+    show_columns = [
+        "number",
+        "name",
+        "kind",
+        "cvr",
+        "home_municipality",
+        "administered_by",
+        "active",
+    ]
     add_columns = edit_columns = show_columns
     description_columns = {
         "home_municipality": OPENED_YEARS_KEEP,
         "administered_by": OPENED_YEARS_KEEP,
+        "cvr": CVR_LOGIN,
     }
-    search_columns = ["number", "name", "kind", "home_municipality", "administered_by", "active"]
+    search_columns = [
+        "number",
+        "name",
+        "kind",
+        "cvr",
+        "home_municipality",
+        "administered_by",
+        "active",
+    ]
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
-    validators_columns = form_validators(ORGANISATION_BOUNDS)
+    validators_columns = {**form_validators(ORGANISATION_BOUNDS), "cvr": [CvrNumber()]}
     label_columns = {
         "number": _l("Nr."),
+        "cvr": _l("CVR-nummer"),
         "name": _l("Navn"),
         "kind": _l("Type"),
         "home_municipality": _l("Hjemstedskommune"),
@@ -212,15 +248,20 @@ class MunicipalityView(ScopedModelView):
     add_title = _l("Opret kommune")
     edit_title = _l("Rediger kommune")
     list_columns = ["code", "name", "region"]
-    show_columns = ["code", "name", "region", "notification_email"]
+    show_columns = ["code", "name", "region", "cvr", "notification_email"]
     add_columns = edit_columns = show_columns
-    search_columns = ["code", "name", "region"]
+    description_columns = {"cvr": CVR_LOGIN}
+    search_columns = ["code", "name", "region", "cvr"]
     order_columns = ["code", "name"]
     base_order = ("code", "asc")
     page_size = 100
-    validators_columns = form_validators({"code": "municipality_code"})
+    validators_columns = {
+        **form_validators({"code": "municipality_code"}),
+        "cvr": [CvrNumber()],
+    }
     label_columns = {
         "code": _l("Kommunekode"),
+        "cvr": _l("CVR-nummer"),
         "name": _l("Navn"),
         "region": _l("Region"),
         "notification_email": _l("Mailadresse til notifikation"),
