@@ -80,6 +80,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+    # how long an invitation's link may be used
+    INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
     # a request body is read only up to 25 MB (room for attachments); larger answers 413.
     # JSON bodies (autosave, API) are limited further in app/views/errors.py
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

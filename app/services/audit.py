@@ -92,6 +92,10 @@ ACTION_LABELS = {
     "delete": N_("Slettet"),
     "benchmark_computed": N_("Benchmark beregnet"),
     "update_benchmarks": N_("Benchmarktal opdateret"),
+    "rights": N_("Rettigheder ændret"),
+    "invite": N_("Invitation sendt"),
+    "invitation_accepted": N_("Invitation modtaget"),
+    "invitation_withdrawn": N_("Invitation trukket tilbage"),
 }
 ENTITY_LABELS = {
     "Package": N_("Dokumentationspakke"),
@@ -108,6 +112,7 @@ ENTITY_LABELS = {
     "Attachment": N_("Vedhæftet dokument"),
     "Statement": N_("Redegørelse"),
     "Agreement": N_("Aftale"),
+    "Invitation": N_("Invitation"),
 }
 
 
