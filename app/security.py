@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from sqlalchemy import and_, false, or_, select, true, union, update
 
+from app import session_idle
 from app.extensions import db
 from app.models import (
     AccountsAmount,
@@ -538,10 +539,13 @@ class AppSecurityManager(SecurityManager):
                 )
 
     def load_user(self, pk):
-        """A session opens only if it was issued in the user's current generation: after a
-        logout the old cookie opens nothing, in any worker."""
+        """A session opens only if it was issued in the user's current generation (after a
+        logout the old cookie opens nothing, in any worker) and has not been idle longer than
+        the idle timeout (`app.session_idle`)."""
         user = super().load_user(pk)
         if user is None or session.get(SESSION_GENERATION) != user.session_generation:
+            return None
+        if not session_idle.still_active():
             return None
         return user
 
@@ -554,6 +558,7 @@ class AppSecurityManager(SecurityManager):
 
     def on_user_login(self, user) -> None:
         session[SESSION_GENERATION] = user.session_generation
+        session_idle.start()
 
     def on_user_logout(self, user) -> None:
         db.session.execute(

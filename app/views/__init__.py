@@ -17,6 +17,7 @@ def register(appbuilder) -> None:
     from app.views.public import AboutView, AccessibilityView, PublishedView
     from app.views.registers import RegisterView
     from app.views.rights import InvitationView, UserRightsView
+    from app.views.sessions import SessionView
     from app.views.statistics import StatisticsView
     from app.views.years import YearView
 
@@ -101,6 +102,7 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(AccessibilityView)
     appbuilder.add_view_no_menu(PublishedView)
     appbuilder.add_view_no_menu(InvitationView)
+    appbuilder.add_view_no_menu(SessionView)
     _fold_security_menu(appbuilder.menu)
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
         appbuilder.add_api(api)
