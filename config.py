@@ -105,6 +105,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600))
+    # a session idle this long is logged out; the page warns this many seconds before
+    SESSION_IDLE_SECONDS = round(float(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60)
+    SESSION_IDLE_WARNING_SECONDS = int(os.environ.get("SESSION_IDLE_WARNING_SECONDS", "120"))
+    # how long an invitation's link may be used
+    INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
     # a request body is read only up to 25 MB (room for attachments); larger answers 413.
     # JSON bodies (autosave, API) are limited further in app/views/errors.py
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

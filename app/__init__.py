@@ -40,12 +40,14 @@ def create_app(config_object: str | object = "config.Config", **overrides) -> Fl
     from app.tasks import init_celery
 
     init_celery(app)
-    from app.views import charts, errors, formatting
+    from app.views import charts, errors, formatting, rights, sessions
 
     cli.register(app)
     errors.register(app)
     formatting.register(app)
     charts.register(app)
+    rights.register(app)
+    sessions.register(app)
     web_security.trust_proxies(app)
     web_security.add_security_headers(app)
     return app

@@ -37,6 +37,7 @@ from app.rules.enums import (
     OrganisationKind,
     PackageStatus,
     PrintStatus,
+    Right,
 )
 
 
@@ -731,6 +732,20 @@ class AppUser(User):
 
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     municipality: Mapped[Municipality | None] = relationship(foreign_keys=[municipality_id])
+    granted_rights: Mapped[list[UserRight]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="UserRight.right"
+    )
+    granted_organisations: Mapped[list[UserOrganisation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def right_set(self) -> frozenset[Right]:
+        return frozenset(r.right for r in self.granted_rights)
+
+    @property
+    def acts_for_ids(self) -> frozenset[int]:
+        return frozenset(g.organisation_id for g in self.granted_organisations)
 
     @property
     def affiliation(self) -> str:
@@ -739,6 +754,76 @@ class AppUser(User):
         if self.municipality is not None:
             return str(self.municipality)
         return "Landsbyggefonden"
+
+
+class UserRight(Model):
+    """A right granted to a user (app.rules.rights); a user holds none until granted."""
+
+    __tablename__ = "user_right"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), index=True)
+    right: Mapped[Right] = mapped_column(_enum(Right, "user_right_kind"))
+
+    __table_args__ = (UniqueConstraint("user_id", "right", name="uq_user_right"),)
+
+
+class UserOrganisation(Model):
+    """An administered organisation a user of its administrator was granted to act for."""
+
+    __tablename__ = "user_organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="uq_user_organisation"),)
+
+
+class Invitation(Model):
+    """A colleague invited by e-mail by a local administrator (or LBF): the rights the person
+    gets at first login, through a signed one-time link that expires."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    first_name: Mapped[str] = mapped_column(String(64))
+    last_name: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    # the rights (values of Right) and the administered organisations' ids granted
+    rights: Mapped[list] = mapped_column(JSON, default=list)
+    acts_for: Mapped[list] = mapped_column(JSON, default=list)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+    invited_by: Mapped[AppUser | None] = relationship(foreign_keys=[invited_by_id])
+
+    __table_args__ = (
+        CheckConstraint(
+            "(organisation_id IS NULL) <> (municipality_id IS NULL)",
+            name="ck_invitation_one_affiliation",
+        ),
+    )
+
+    @property
+    def right_set(self) -> frozenset[Right]:
+        return frozenset(Right(r) for r in self.rights or [] if r in Right._value2member_map_)
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None
 
 
 User.__table__.append_constraint(

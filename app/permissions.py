@@ -32,10 +32,13 @@ _FOLLOW = [
 _MENU = "menu_access"
 _ORGANISATION_MENU = [["^(Oversigt|Dokumentationspakker|Stamdata|Afdelinger)$", _MENU]]
 _MUNICIPALITY_MENU = [["^(Oversigt|Dokumentationspakker|Stamdata|Organisationer)$", _MENU]]
+# users and rights: the service lets a local administrator in, and refuses everyone else
+_LOCAL_ADMINISTRATION = [["UserRightsView", "can_.*"]]
 _ORGANISATION = [
     *_FOLLOW,
     *_ORGANISATION_MENU,
     *_SELF_SERVICE,
+    *_LOCAL_ADMINISTRATION,
     ["AuditEntryView", "can_(list|show)"],
     ["PackageContentView", "can_(last_year|benchmarks)"],
     ["FormPageView", "can_save"],
@@ -53,6 +56,7 @@ FAB_ROLES = {
         *_FOLLOW,
         *_MUNICIPALITY_MENU,
         *_SELF_SERVICE,
+        *_LOCAL_ADMINISTRATION,
         ["PackageView", "can_edit"],
         ["PackageApi", "can_put"],
     ],

@@ -23,6 +23,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import and_, false, or_, select, true, union, update
 from werkzeug.security import check_password_hash
 
+from app import session_idle
 from app.extensions import db
 from app.models import (
     AccountsAmount,
@@ -39,6 +40,7 @@ from app.models import (
     FlagThreshold,
     Form,
     GuidanceDocument,
+    Invitation,
     KeyFigureValue,
     LettingToolUse,
     MailMessage,
@@ -52,9 +54,11 @@ from app.models import (
     Region,
     RegisterImport,
     Statement,
+    UserOrganisation,
+    UserRight,
 )
 from app.rules.access import Actor, acting_organisation_ids
-from app.rules.enums import SUBMITTED_OR_LATER, FormKind, GuideAudience, Role
+from app.rules.enums import SUBMITTED_OR_LATER, FormKind, GuideAudience, Right, Role
 from app.rules.workflow import Relation
 
 log = logging.getLogger(__name__)
@@ -69,18 +73,30 @@ def actor_for(user) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False) or user.is_anonymous:
         return Actor(user_id=None, roles=frozenset({Role.PUBLIC}))
     roles = frozenset(Role(r.name) for r in user.roles if r.name in Role._value2member_map_)
+    # the rights granted (app.rules.rights): a user holds none until granted
+    rights = frozenset(
+        db.session.scalars(select(UserRight.right).where(UserRight.user_id == user.id))
+    )
     organisation_ids: frozenset[int] = frozenset()
-    if user.organisation_id is not None:
+    granted: frozenset[int] = frozenset()
+    if user.organisation_id is not None and rights:
+        granted = frozenset(
+            db.session.scalars(
+                select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)
+            )
+        )
         administered = db.session.scalars(
             select(Organisation.id).where(Organisation.administered_by_id == user.organisation_id)
         )
-        organisation_ids = acting_organisation_ids(user.organisation_id, administered)
+        organisation_ids = acting_organisation_ids(user.organisation_id, administered, granted)
     return Actor(
         user_id=user.id,
         roles=roles,
         organisation_id=user.organisation_id,
         municipality_id=user.municipality_id,
         organisation_ids=organisation_ids,
+        rights=rights,
+        granted_organisation_ids=granted,
     )
 
 
@@ -102,11 +118,18 @@ def current_actor() -> Actor:
 
 
 def _own_packages(actor: Actor):
-    """An organisation's packages, and those it was the administrator of when their year was
-    opened (a change of administrator reaches an opened year only when LBF applies it)."""
+    """An organisation's packages, and those of the administered organisations the user was
+    granted that it was the administrator of when their year was opened (a change of
+    administrator reaches an opened year only when LBF applies it); for a user who may read
+    packages."""
+    if not actor.reads_packages:
+        return false()
     return or_(
         Package.organisation_id == actor.organisation_id,
-        Package.administered_by_id == actor.organisation_id,
+        and_(
+            Package.administered_by_id == actor.organisation_id,
+            Package.organisation_id.in_(actor.granted_organisation_ids),
+        ),
     )
 
 
@@ -118,7 +141,7 @@ def _located_packages(municipality_id: int):
 
 def _municipality_packages(municipality_id: int):
     """Packages a municipality receives: as the home municipality they were opened with, or
-    as the municipality of one of their estates."""
+    as the municipality of one of their estates (see `_received_packages` for its users)."""
     return or_(
         Package.home_municipality_id == municipality_id,
         Package.id.in_(_located_packages(municipality_id)),
@@ -152,11 +175,18 @@ def _municipality_organisation_ids(municipality_id: int):
     )
 
 
+def _received_packages(actor: Actor):
+    """The packages a municipality receives, for a user of it who may read packages."""
+    if not actor.reads_packages:
+        return false()
+    return _municipality_packages(actor.municipality_id)
+
+
 def _package_filter(actor: Actor):
     if actor.is_organisation:
         return _own_packages(actor)
     if actor.is_municipality:
-        return _municipality_packages(actor.municipality_id)
+        return _received_packages(actor)
     return false()
 
 
@@ -165,7 +195,7 @@ def _form_filter(actor: Actor):
     municipality then sees the report and its own estates' forms."""
     if actor.is_organisation:
         return Form.package_id.in_(select(Package.id).where(_own_packages(actor)))
-    if actor.is_municipality:
+    if actor.is_municipality and actor.reads_packages:
         m = actor.municipality_id
         home_packages = select(Package.id).where(
             Package.home_municipality_id == m, Package.status.in_(SUBMITTED_OR_LATER)
@@ -191,8 +221,7 @@ def _submitted_package_content_filter(column, actor: Actor):
     if actor.is_municipality:
         return column.in_(
             select(Package.id).where(
-                _municipality_packages(actor.municipality_id),
-                Package.status.in_(SUBMITTED_OR_LATER),
+                _received_packages(actor), Package.status.in_(SUBMITTED_OR_LATER)
             )
         )
     return false()
@@ -201,7 +230,7 @@ def _submitted_package_content_filter(column, actor: Actor):
 def _organisation_scoped(column, actor: Actor):
     if actor.is_organisation:
         return column.in_(actor.organisation_ids)
-    if actor.is_municipality:
+    if actor.is_municipality and actor.rights:
         return column.in_(_municipality_organisation_ids(actor.municipality_id))
     return false()
 
@@ -209,7 +238,7 @@ def _organisation_scoped(column, actor: Actor):
 def _estate_filter(actor: Actor):
     if actor.is_organisation:
         return Estate.organisation_id.in_(actor.organisation_ids)
-    if actor.is_municipality:
+    if actor.is_municipality and actor.rights:
         m = actor.municipality_id
         return or_(
             Estate.id.in_(_located_estate_ids(m)),
@@ -221,7 +250,7 @@ def _estate_filter(actor: Actor):
 def _key_figure_filter(actor: Actor):
     if actor.is_organisation:
         return KeyFigureValue.organisation_id.in_(actor.organisation_ids)
-    if actor.is_municipality:
+    if actor.is_municipality and actor.rights:
         m = actor.municipality_id
         return or_(
             KeyFigureValue.organisation_id.in_(_home_organisation_ids(m)),
@@ -233,7 +262,7 @@ def _key_figure_filter(actor: Actor):
 def _statement_filter(actor: Actor):
     """A statement is public once given; before that the municipality that wrote it, the
     home municipality of its package and the package's organisation see it."""
-    if actor.is_municipality:
+    if actor.is_municipality and actor.reads_packages:
         home_packages = select(Package.id).where(
             Package.home_municipality_id == actor.municipality_id
         )
@@ -261,9 +290,43 @@ def _guidance_filter(actor: Actor):
 
 
 def _user_filter(actor: Actor):
+    """Oneself; a local administrator also the users of its own organisation or
+    municipality."""
     if actor.user_id is None:
         return false()
+    if actor.holds(Right.LOCAL_ADMIN) and actor.organisation_id is not None:
+        return or_(AppUser.id == actor.user_id, AppUser.organisation_id == actor.organisation_id)
+    if actor.holds(Right.LOCAL_ADMIN) and actor.municipality_id is not None:
+        return or_(AppUser.id == actor.user_id, AppUser.municipality_id == actor.municipality_id)
     return AppUser.id == actor.user_id
+
+
+def _invitation_filter(actor: Actor):
+    """A local administrator's invitations to its own organisation or municipality."""
+    if not actor.holds(Right.LOCAL_ADMIN):
+        return false()
+    if actor.organisation_id is not None:
+        return Invitation.organisation_id == actor.organisation_id
+    if actor.municipality_id is not None:
+        return Invitation.municipality_id == actor.municipality_id
+    return false()
+
+
+def _audit_filter(actor: Actor):
+    """The log of the packages an organisation's user reads; a local administrator's also
+    the changes of the rights of the users it sees."""
+    packages = (
+        AuditEntry.package_id.in_(select(Package.id).where(_package_filter(actor)))
+        if actor.is_organisation
+        else false()
+    )
+    if not actor.holds(Right.LOCAL_ADMIN):
+        return packages
+    users = and_(
+        AuditEntry.entity == "AppUser",
+        AuditEntry.entity_id.in_(select(AppUser.id).where(_user_filter(actor))),
+    )
+    return or_(packages, users)
 
 
 _FILTERS = {
@@ -290,15 +353,14 @@ _FILTERS = {
     Attachment: lambda actor: _submitted_package_content_filter(Attachment.package_id, actor),
     Statement: _statement_filter,
     Agreement: lambda actor: (
-        Agreement.municipality_id == actor.municipality_id
+        false()
+        if not actor.reads_packages
+        else Agreement.municipality_id == actor.municipality_id
         if actor.is_municipality
         else _organisation_scoped(Agreement.organisation_id, actor)
     ),
-    AuditEntry: lambda actor: (
-        AuditEntry.package_id.in_(select(Package.id).where(_package_filter(actor)))
-        if actor.is_organisation
-        else false()
-    ),
+    AuditEntry: _audit_filter,
+    Invitation: _invitation_filter,
     AppUser: _user_filter,
     Recipient: lambda actor: Recipient.package_id.in_(
         select(Package.id).where(_package_filter(actor))
@@ -357,16 +419,21 @@ ROW_LEVEL = [["id", RowLevelFilter, lambda: None]]
 # --- writes ----------------------------------------------------------------------------------
 
 
-def relations_to_package(actor: Actor, package: Package) -> frozenset[Relation]:
-    """How the actor stands to a package, for the workflow's `allowed_transitions`."""
+def relations_to_package(
+    actor: Actor, package: Package, acting: bool = True
+) -> frozenset[Relation]:
+    """How the actor stands to a package, for the workflow's `allowed_transitions`: with
+    `acting`, only the relations the actor's rights let it act in (an organisation's user who
+    may fill in and send, a municipality's user who may process); otherwise those it reads
+    the package in."""
     relations = set()
     if actor.is_lbf:
         relations.add(Relation.LBF)
-    if not actor.is_lbf and actor.may_act_for_package(
-        package.organisation_id, package.administered_by_id
-    ):
+        return frozenset(relations)
+    may = actor.may_act_for_package if acting else actor.may_read_package
+    if may(package.organisation_id, package.administered_by_id):
         relations.add(Relation.ORGANISATION)
-    if actor.is_municipality:
+    if actor.is_municipality and actor.holds(Right.PROCESS if acting else Right.READ):
         if package.home_municipality_id == actor.municipality_id:
             relations.add(Relation.HOME_MUNICIPALITY)
         elif db.session.scalar(
@@ -391,6 +458,12 @@ def ensure_may_write(item, actor: Actor | None = None) -> None:
     with db.session.no_autoflush:
         if _may_write(item, actor):
             return
+    if actor.is_municipality and not actor.holds(Right.PROCESS):
+        raise AccessRefused(_l("Du har ikke rettighed til at behandle dokumentationspakker."))
+    if actor.is_organisation and not actor.holds(Right.FILL_AND_SEND):
+        raise AccessRefused(
+            _l("Du har ikke rettighed til at udfylde og fremsende dokumentationspakker.")
+        )
     if actor.is_municipality and isinstance(item, Package):
         raise AccessRefused(
             _l("Kun hjemstedskommunen kan fastsætte fristen for organisationens pakke.")
@@ -408,7 +481,9 @@ def _may_write(item, actor: Actor) -> bool:
         owner = (
             item.id if isinstance(item, Organisation) else getattr(item, "organisation_id", None)
         )
-        return owner in actor.organisation_ids
+        return actor.holds(Right.FILL_AND_SEND) and owner in actor.organisation_ids
+    if actor.is_municipality and not actor.holds(Right.PROCESS):
+        return False
     if actor.is_municipality and isinstance(item, Package):
         # the home municipality sets an organisation's deadline: the package's, as stored
         stored = db.session.scalar(
@@ -578,10 +653,13 @@ class AppSecurityManager(SecurityManager):
         return super().auth_user_db(username, password)
 
     def load_user(self, pk):
-        """A session opens only if it was issued in the user's current generation: after a
-        logout the old cookie opens nothing, in any worker."""
+        """A session opens only if it was issued in the user's current generation (after a
+        logout the old cookie opens nothing, in any worker) and has not been idle longer than
+        the idle timeout (`app.session_idle`)."""
         user = super().load_user(pk)
         if user is None or session.get(SESSION_GENERATION) != user.session_generation:
+            return None
+        if not session_idle.still_active():
             return None
         return user
 
@@ -594,6 +672,7 @@ class AppSecurityManager(SecurityManager):
 
     def on_user_login(self, user) -> None:
         session[SESSION_GENERATION] = user.session_generation
+        session_idle.start()
 
     def on_user_logout(self, user) -> None:
         db.session.execute(

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.rules.enums import N_, OrganisationKind, Role
+from app.rules.enums import N_, OrganisationKind, Right, Role
+from app.rules.rights import effective_rights
 from app.rules.violations import Violation
 
 
@@ -15,8 +16,14 @@ class Actor:
     roles: frozenset[Role] = frozenset()
     organisation_id: int | None = None
     municipality_id: int | None = None
-    # the user's own organisation and those it administers (user guide sections 6 and 7)
+    # the organisations the user acts for: its own and the administered organisations it was
+    # granted (user guide sections 6 and 7); none while the user holds no right
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    # what the user may do (app.rules.rights); LBF holds every right by its role
+    rights: frozenset[Right] = field(default_factory=frozenset)
+    # the administered organisations granted, also those no longer administered by the
+    # user's organisation (their packages opened under it stay with it)
+    granted_organisation_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_lbf(self) -> bool:
@@ -36,22 +43,52 @@ class Actor:
     def is_anonymous(self) -> bool:
         return self.user_id is None
 
+    def holds(self, right: Right) -> bool:
+        """LBF holds every right; anyone else the rights granted (reading implied by filling
+        in or processing packages)."""
+        return self.is_lbf or right in effective_rights(self.rights)
+
+    @property
+    def reads_packages(self) -> bool:
+        return self.holds(Right.READ)
+
     def may_act_for(self, organisation_id: int | None) -> bool:
         """The organisation's own data (its estates, figures, accounts): itself and the
-        organisation that administers it now."""
+        administered organisations the user was granted."""
         return self.is_lbf or (self.is_organisation and organisation_id in self.organisation_ids)
 
-    def may_act_for_package(self, organisation_id: int, administered_by_id: int | None) -> bool:
-        """A package: its organisation, and the administrator it was opened with (a change of
+    def package_in_scope(self, organisation_id: int, administered_by_id: int | None) -> bool:
+        """A package of the user's own organisation, or of an administered organisation the
+        user was granted whose package was opened under the user's organisation (a change of
         administrator reaches an opened year only when LBF applies it)."""
-        return self.is_lbf or (
-            self.is_organisation and self.organisation_id in (organisation_id, administered_by_id)
+        if self.is_lbf:
+            return True
+        if not self.is_organisation or not self.rights:
+            return False
+        return organisation_id == self.organisation_id or (
+            administered_by_id == self.organisation_id
+            and organisation_id in self.granted_organisation_ids
+        )
+
+    def may_read_package(self, organisation_id: int, administered_by_id: int | None) -> bool:
+        return self.reads_packages and self.package_in_scope(organisation_id, administered_by_id)
+
+    def may_act_for_package(self, organisation_id: int, administered_by_id: int | None) -> bool:
+        """Fill in and send a package: the right to, for a package in the user's scope."""
+        return self.holds(Right.FILL_AND_SEND) and self.package_in_scope(
+            organisation_id, administered_by_id
         )
 
 
-def acting_organisation_ids(own_id: int, administered_ids: Iterable[int]) -> frozenset[int]:
-    """An organisation acts for itself and for every organisation it administers."""
-    return frozenset({own_id, *administered_ids})
+def acting_organisation_ids(
+    own_id: int, administered_ids: Iterable[int], granted_ids: Iterable[int] | None = None
+) -> frozenset[int]:
+    """A user of an organisation acts for it and for the organisations it administers that
+    the user was granted (all of them when `granted_ids` is None)."""
+    administered = frozenset(administered_ids)
+    if granted_ids is not None:
+        administered &= frozenset(granted_ids)
+    return frozenset({own_id, *administered})
 
 
 def role_for_organisation(kind: OrganisationKind) -> Role:

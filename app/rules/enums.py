@@ -159,6 +159,27 @@ class Role(LabelledEnum):
         }
 
 
+class Right(LabelledEnum):
+    """What a user of an organisation or a municipality may do; granted by its local
+    administrator (LBF appoints the first). A user holds none until granted."""
+
+    READ = "READ"
+    FILL_AND_SEND = "FILL_AND_SEND"
+    PROCESS = "PROCESS"
+    STATISTICS = "STATISTICS"
+    LOCAL_ADMIN = "LOCAL_ADMIN"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.READ: N_("Læse dokumentationspakker"),
+            cls.FILL_AND_SEND: N_("Udfylde og fremsende dokumentationspakker"),
+            cls.PROCESS: N_("Behandle dokumentationspakker (frister, retur, møde, redegørelse)"),
+            cls.STATISTICS: N_("Se statistik"),
+            cls.LOCAL_ADMIN: N_("Lokal administrator (give rettigheder og invitere kolleger)"),
+        }
+
+
 class ImportStatus(LabelledEnum):
     """A register import's course: queued, running, then imported, unchanged (the same values
     again) or refused (the file had problems: nothing was imported)."""

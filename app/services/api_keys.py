@@ -20,10 +20,11 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import AppUser, Organisation
 from app.rules.access import Actor, role_for_organisation
-from app.rules.enums import N_
+from app.rules.enums import N_, Right
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
+from app.services.rights import administered_ids, write_rights
 
 # the user name of a key's holder: never one a person logs in with
 HOLDER_PREFIX = "api-"
@@ -44,10 +45,20 @@ class KeyRow:
         return self.revoked_on is None
 
 
+# what a key may do: read and fill the organisation's packages (sending stays with people)
+KEY_RIGHTS = frozenset({Right.READ, Right.FILL_AND_SEND})
+
+
 def may_manage(actor: Actor, organisation_id: int) -> bool:
-    """LBF for any organisation; an organisation's own user for its own (not for those it
-    administers: each organisation holds its own keys)."""
-    return actor.is_lbf or (actor.is_organisation and actor.organisation_id == organisation_id)
+    """LBF for any organisation; an organisation's local administrator for its own (not for
+    those it administers: each organisation holds its own keys)."""
+    if actor.is_lbf:
+        return True
+    return (
+        actor.is_organisation
+        and actor.organisation_id == organisation_id
+        and actor.holds(Right.LOCAL_ADMIN)
+    )
 
 
 def _organisation(actor: Actor, organisation_id: int) -> Organisation:
@@ -101,6 +112,13 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
     holder.roles = [sm.find_role(role_for_organisation(organisation.kind).value)]
     db.session.add(holder)
     db.session.flush()
+    # nobody grants more than they hold: the key gets the reading and filling its maker
+    # holds, for the administered organisations its maker acts for
+    administered = administered_ids(organisation.id)
+    acts_for = administered if actor.is_lbf else administered & actor.organisation_ids
+    write_rights(
+        holder, {r for r in KEY_RIGHTS if actor.holds(r)}, acts_for, by_user_id=actor.user_id
+    )
     made = sm.create_api_key(holder, name)
     if made is None:
         raise FormError(N_("Nøglen kunne ikke laves. Prøv igen."))

@@ -95,6 +95,10 @@ ACTION_LABELS = {
     "nemlogin_user_created": N_("Bruger oprettet ved første login med MitID Erhverv"),
     "nemlogin_login": N_("Logget ind med MitID Erhverv"),
     "login_refused": N_("Login afvist"),
+    "rights": N_("Rettigheder ændret"),
+    "invite": N_("Invitation sendt"),
+    "invitation_accepted": N_("Invitation modtaget"),
+    "invitation_withdrawn": N_("Invitation trukket tilbage"),
 }
 ENTITY_LABELS = {
     "Package": N_("Dokumentationspakke"),
@@ -112,6 +116,7 @@ ENTITY_LABELS = {
     "Statement": N_("Redegørelse"),
     "Agreement": N_("Aftale"),
     "Login": N_("Login"),
+    "Invitation": N_("Invitation"),
 }
 
 

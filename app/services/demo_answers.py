@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Answer, Form, Package
 from app.rules.access import Actor, role_for_organisation
-from app.rules.enums import EstateState
+from app.rules.enums import EstateState, Right
 from app.services import forms as service
 
 TEXTS = [
@@ -34,6 +34,7 @@ def fill(year: int, seed: int = 2026) -> int:
             roles=frozenset({role_for_organisation(organisation.kind)}),
             organisation_id=organisation.id,
             organisation_ids=frozenset({organisation.id}),
+            rights=frozenset({Right.FILL_AND_SEND}),
         )
         for form in package.forms:
             for key, value in _answers(form, rng):

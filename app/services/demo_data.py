@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AppUser, Estate, Municipality, Organisation
-from app.rules.enums import EstateState, OrganisationKind, Role
+from app.models import AppUser, Estate, Municipality, Organisation, UserOrganisation, UserRight
+from app.rules.enums import EstateState, OrganisationKind, Right, Role
 from app.rules.registers import ESTATE_STATES, ESTATES, ORGANISATION_KINDS, ORGANISATIONS
+from app.rules.rights import MUNICIPALITY_RIGHTS, ORGANISATION_RIGHTS
 from app.services import demo_figures
 from app.services.masterdata import load_regions_and_municipalities
 
@@ -209,7 +210,19 @@ def _load_estates(rows) -> None:
     )
 
 
-def _user(username, first, last, role: Role, organisation=None, municipality=None) -> AppUser:
+def _user(
+    username,
+    first,
+    last,
+    role: Role,
+    organisation=None,
+    municipality=None,
+    rights=None,
+    acts_for=None,
+) -> AppUser:
+    """A demo user; one of an organisation or a municipality is its local administrator with
+    every right of its affiliation (and every organisation its organisation administers)
+    unless `rights` and `acts_for` say otherwise."""
     sm = _security_manager()
     user = sm.add_user(
         username=username,
@@ -223,6 +236,16 @@ def _user(username, first, last, role: Role, organisation=None, municipality=Non
         raise DemoDataError(f"could not create demo user {username}")
     user.organisation_id = organisation.id if organisation else None
     user.municipality_id = municipality.id if municipality else None
+    if organisation is None and municipality is None:
+        return user  # LBF holds every right by its role
+    if rights is None:
+        rights = MUNICIPALITY_RIGHTS if municipality else ORGANISATION_RIGHTS
+    if acts_for is None:
+        acts_for = organisation.administered if organisation else []
+    for right in rights:
+        db.session.add(UserRight(user_id=user.id, right=right))
+    for administered in acts_for:
+        db.session.add(UserOrganisation(user_id=user.id, organisation_id=administered.id))
     return user
 
 
@@ -248,8 +271,8 @@ def _small_world(rng, m) -> list[DemoUser]:
             (851, "Nordjysk Boligselskab", housing, aalborg, None),
         ]
     )
-    admin_org, hovedstad, fyn, fyn_lille, nord = (
-        organisations[n] for n in (900, 101, 461, 462, 851)
+    admin_org, hovedstad, fyn, fyn_lille, nord, aarhus_almene = (
+        organisations[n] for n in (900, 101, 461, 462, 851, 751)
     )
 
     rows = []
@@ -287,6 +310,24 @@ def _small_world(rng, m) -> list[DemoUser]:
         (
             DemoUser("adm", Role.ADMINISTRATION, f"{admin_org} (administrerer 2)"),
             _user("adm", "Anders", "Dahl", Role.ADMINISTRATION, organisation=admin_org),
+        ),
+        (
+            # a colleague without local administration, filling in for one administered
+            # organisation only (the administrator "adm" granted it)
+            DemoUser(
+                "adm2",
+                Role.ADMINISTRATION,
+                f"{admin_org} (udfylder for {aarhus_almene.name})",
+            ),
+            _user(
+                "adm2",
+                "Ida",
+                "Iversen",
+                Role.ADMINISTRATION,
+                organisation=admin_org,
+                rights=[Right.READ, Right.FILL_AND_SEND, Right.STATISTICS],
+                acts_for=[aarhus_almene],
+            ),
         ),
         (
             DemoUser("nord", Role.HOUSING, str(nord)),

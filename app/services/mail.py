@@ -17,10 +17,11 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.extensions import db
-from app.models import AppUser, MailMessage, Municipality, Package
+from app.models import AppUser, MailMessage, Municipality, Package, UserOrganisation, UserRight
+from app.rules.rights import READING_RIGHTS
 from app.services.reading import now
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,25 @@ def queue(event_key: str, recipient: str | None, subject: str, body: str, packag
 
 
 def package_addresses(package: Package) -> list[str]:
-    """Who hears of a package: the active users of its organisation and of the organisation
-    administering it in the package's year."""
-    organisations = {package.organisation_id, package.administered_by_id} - {None}
+    """Who hears of a package: the active users who may read it, of its organisation and of
+    the organisation administering it in the package's year (those granted the organisation)."""
+    readers = select(UserRight.user_id).where(UserRight.right.in_(READING_RIGHTS))
+    granted = select(UserOrganisation.user_id).where(
+        UserOrganisation.organisation_id == package.organisation_id
+    )
     return sorted(
         set(
             db.session.scalars(
                 select(AppUser.email).where(
-                    AppUser.organisation_id.in_(organisations), AppUser.active.is_(True)
+                    AppUser.active.is_(True),
+                    AppUser.id.in_(readers),
+                    or_(
+                        AppUser.organisation_id == package.organisation_id,
+                        and_(
+                            AppUser.organisation_id == package.administered_by_id,
+                            AppUser.id.in_(granted),
+                        ),
+                    ),
                 )
             )
         )

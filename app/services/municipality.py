@@ -11,12 +11,16 @@ from app.extensions import db
 from app.models import Municipality, Organisation, Package
 from app.rules.access import Actor
 from app.rules.deadlines import check_deadline, check_notification_address
-from app.rules.enums import N_
+from app.rules.enums import N_, Right
 from app.rules.violations import Violation
 from app.security import row_filter
 from app.services import audit
 from app.services.reading import now
 from app.services.transitions import Refused, use_case
+
+NOT_PROCESSING = Violation(
+    "not_processing", N_("Du har ikke rettighed til at behandle dokumentationspakker.")
+)
 
 
 @use_case
@@ -24,6 +28,8 @@ def set_deadlines(actor: Actor, package_ids: list[int], deadline: dt.date | None
     """The home municipality's deadline for each chosen package not yet submitted."""
     if not actor.is_municipality:
         raise Refused([Violation("not_allowed", N_("Kun kommunen kan fastsætte frister."))])
+    if not actor.holds(Right.PROCESS):
+        raise Refused([NOT_PROCESSING])
     if not package_ids:
         raise Refused(
             [Violation("none_chosen", N_("Vælg de organisationer, fristen gælder for."), "ids")]
@@ -84,6 +90,8 @@ def set_deadlines(actor: Actor, package_ids: list[int], deadline: dt.date | None
 def set_notification_address(actor: Actor, address: str | None) -> Municipality:
     if not actor.is_municipality:
         raise Refused([Violation("not_allowed", N_("Kun kommunen kan ændre sin adresse."))])
+    if not actor.holds(Right.PROCESS):
+        raise Refused([NOT_PROCESSING])
     violations = check_notification_address(address)
     if violations:
         raise Refused(violations)

@@ -27,6 +27,8 @@ def register(appbuilder) -> None:
     from app.views.packages import AuditEntryView, FormView, PackageView
     from app.views.public import AboutView, AccessibilityView, PublishedView
     from app.views.registers import RegisterView
+    from app.views.rights import InvitationView, UserRightsView
+    from app.views.sessions import SessionView
     from app.views.statistics import StatisticsView
     from app.views.years import YearView
 
@@ -58,6 +60,14 @@ def register(appbuilder) -> None:
     )
     appbuilder.add_view(
         RegionView, "Regioner", label=_l("Regioner"), icon="fa-globe", category="Stamdata"
+    )
+    # LBF's entry; a local administrator reaches the same screen from the page header
+    appbuilder.add_view(
+        UserRightsView,
+        "Rettigheder",
+        label=_l("Rettigheder"),
+        icon="fa-key",
+        category="Stamdata",
     )
     appbuilder.add_view(
         YearView,
@@ -102,6 +112,8 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(AboutView)
     appbuilder.add_view_no_menu(AccessibilityView)
     appbuilder.add_view_no_menu(PublishedView)
+    appbuilder.add_view_no_menu(InvitationView)
+    appbuilder.add_view_no_menu(SessionView)
     _fold_security_menu(appbuilder.menu)
     appbuilder.add_view_no_menu(ApiKeyView)
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi, AnswerApi):

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from app.rules.enums import N_
 
@@ -39,6 +39,14 @@ MESSAGES = {
     413: N_("Forespørgslen er for stor."),
     429: N_("For mange forsøg. Vent lidt, og prøv igen."),
 }
+
+
+class RefusedHere(Forbidden):
+    """A 403 that says why, in the user's language (`message` is translated already)."""
+
+    def __init__(self, message: str):
+        super().__init__()
+        self.message = message
 
 
 # a JSON body (autosave, API) is at most 1 MB; other posts keep MAX_CONTENT_LENGTH
@@ -131,7 +139,8 @@ def register(app) -> None:
     def http_error(error):
         if error.code not in MESSAGES:
             return error
-        return _page(gettext(MESSAGES[error.code]), error.code)
+        message = getattr(error, "message", None) or gettext(MESSAGES[error.code])
+        return _page(message, error.code)
 
     # an id beyond what the database can hold names no row the user can see
     @app.errorhandler(OverflowError)

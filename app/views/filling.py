@@ -89,7 +89,8 @@ class PackageContentView(BaseView):
             changes=changes_since_return(package, package_forms) if content_visible else [],
             # the dialogue's agreements: between the organisation and its home municipality
             agreements=agreements_of(package.organisation_id, package.year)
-            if relations & {Relation.ORGANISATION, Relation.HOME_MUNICIPALITY, Relation.LBF}
+            if relations_to_package(actor, package, acting=False)
+            & {Relation.ORGANISATION, Relation.HOME_MUNICIPALITY, Relation.LBF}
             else [],
             today=copenhagen_today(),
         )

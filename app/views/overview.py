@@ -48,9 +48,13 @@ class OverviewView(BaseView):
         municipality = None
         if actor.organisation_id is not None:
             own = db.session.get(Organisation, actor.organisation_id)
+            # the administered organisations the user was granted
             administered = db.session.scalars(
                 select(Organisation)
-                .where(Organisation.administered_by_id == own.id)
+                .where(
+                    Organisation.administered_by_id == own.id,
+                    Organisation.id.in_(actor.organisation_ids),
+                )
                 .order_by(Organisation.number)
             ).all()
         if actor.municipality_id is not None:

@@ -16,7 +16,7 @@ from wtforms.widgets import html_params
 
 from app.models import AuditEntry, Form, Package
 from app.rules.deadlines import check_deadline as rules_check_deadline
-from app.rules.enums import N_, FormStatus, PackageStatus
+from app.rules.enums import N_, FormStatus, PackageStatus, Right
 from app.services.audit import ACTION_LABELS, ENTITY_LABELS
 from app.services.changes import option_labels, question_title, value_text
 from app.services.log_export import year_log_csv
@@ -76,6 +76,10 @@ def _value_label(value):
         return ""
     if value in VALUE_LABELS:
         return gettext(VALUE_LABELS[value])
+    from app.views.rights import rights_words
+
+    if value and all(p in Right._value2member_map_ for p in value.split(",")):
+        return rights_words(value)
     labels = option_labels(current_app.config["QUESTIONNAIRE_VERSION"])
     return gettext(value_text(value, labels))
 
@@ -90,7 +94,13 @@ def _field_label(value):
         return question
     from app.views.masterdata import ESTATE_LABELS, OrganisationView
 
-    labels = {**ESTATE_LABELS, **OrganisationView.label_columns, **PACKAGE_LABELS}
+    labels = {
+        **ESTATE_LABELS,
+        **OrganisationView.label_columns,
+        **PACKAGE_LABELS,
+        "rights": _l("Rettigheder"),
+        "acts_for": _l("Administrerede organisationer"),
+    }
     return str(labels[value]) if value in labels else value
 
 

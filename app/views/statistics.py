@@ -12,12 +12,13 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from markupsafe import Markup
 
-from app.rules.enums import LabelledEnum
+from app.rules.enums import LabelledEnum, Right
 from app.rules.statistics import MARK_WORDS, Display, ReportType, history_years
 from app.security import current_actor
 from app.services import statistics as service
 from app.services.errors import NotFound
 from app.services.statistics_export import workbook_chunks
+from app.views.errors import RefusedHere
 from app.views.formatting import danish_date, dk_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +69,8 @@ class StatisticsView(BaseView):
     def _report(self):
         """The chosen report as a table, with what the page needs around it."""
         actor = current_actor()
+        if not actor.holds(Right.STATISTICS):
+            raise RefusedHere(gettext("Du har ikke rettighed til at se statistik."))
         report_years = service.years(actor)
         figures = service.figures_of(report_years[0]) if report_years else []
         choice = _choice(report_years, figures)

@@ -160,6 +160,14 @@ def _screens() -> list[Screen]:
         Screen("register-refused-lbf", "lbf", "register_refused", "/registers/"),
         # DKFDS's date picker with its calendar open (the same component on every date field)
         Screen("date-picker-open-edit-kbh", "kbh", "date_picker", "package_edit"),
+        # users and rights: the local administrator's screens and the invited person's page
+        *(Screen(f"rights-{u}", u, "path", "/rights/") for u in ("lbf", "adm", "kbh")),
+        Screen("rights-user-adm", "adm", "rights_user", "/rights/"),
+        Screen("rights-invite-adm", "adm", "path", "/rights/invite"),
+        Screen("invitation-refused-logged-out", None, "path", "/invitation/forfalsket"),
+        # the idle timeout's dialog, before and after the end, over a form page
+        Screen("idle-warning-boadm", "boadm", "idle_dialog", "HOUSING_REPORT", "warning"),
+        Screen("idle-expired-boadm", "boadm", "idle_dialog", "HOUSING_REPORT", "expired"),
         Screen("published-municipalities-logged-out", None, "path", "/offentlig/"),
         Screen("published-municipality-logged-out", None, "path", "/offentlig/101/"),
     ]
@@ -400,6 +408,21 @@ def _open(screen: Screen, page, site, app) -> None:
             )
             href = links.first.get_attribute("href").split("?")[0]
             page.goto(f"{site}{href}?from={first}")
+    elif kind == "rights_user":
+        page.goto(site + target)
+        page.goto(site + page.locator('#users a[href*="/rights/"]').last.get_attribute("href"))
+    elif kind == "idle_dialog":
+        _, form_id = _form_ids(app, target)
+        page.goto(f"{site}/form/{form_id}/")
+        # the dialog as its script shows it (its timing is tested in test_idle_timeout_in_browser)
+        page.evaluate(
+            """(which) => {
+                const box = document.getElementById('session-timeout');
+                box.hidden = false;
+                box.querySelector('.session-' + which).hidden = false;
+            }""",
+            screen.extra,
+        )
     elif kind == "register_refused":
         page.goto(site + target)
         header = "organisation;regnskabsaar;regnskab_indberettet;aarsberetning_indberettet;"

@@ -6,7 +6,8 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.models import Answer, Organisation
+from app.models import Answer, Organisation, UserRight
+from app.rules.enums import Right
 from tests.conftest import estate_form_id
 from tests.e2e.conftest import login, screenshot
 
@@ -24,7 +25,7 @@ def _answer(db, form_id, key):
 
 @pytest.fixture
 def colleague(world, db, app):
-    """A second user of organisation 101."""
+    """A second user of organisation 101, who may fill in its package."""
     with app.app_context():
         sm = current_app.appbuilder.sm
         user = sm.add_user(
@@ -38,6 +39,7 @@ def colleague(world, db, app):
         user.organisation_id = db.session.scalar(
             select(Organisation.id).where(Organisation.number == 101)
         )
+        db.session.add(UserRight(user_id=user.id, right=Right.FILL_AND_SEND))
         db.session.commit()
     return "kollega"
 

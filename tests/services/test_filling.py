@@ -202,7 +202,7 @@ def test_second_save_with_a_stale_version_is_a_conflict_and_changes_nothing(worl
 def test_a_conflict_with_an_answer_nobody_signed_names_nobody(world, db):
     """An answer written by the platform itself (demo answers, imports) has no user."""
     from app.rules.access import Actor
-    from app.rules.enums import Role
+    from app.rules.enums import Right, Role
 
     form = estate_form(db, package_of(db, 101), 1)
     platform = Actor(
@@ -210,6 +210,7 @@ def test_a_conflict_with_an_answer_nobody_signed_names_nobody(world, db):
         roles=frozenset({Role.HOUSING}),
         organisation_id=form.package.organisation_id,
         organisation_ids=frozenset({form.package.organisation_id}),
+        rights=frozenset({Right.FILL_AND_SEND}),
     )
     service.save_answer(form.id, "a_challenges", True, 0, None, platform)
     with pytest.raises(service.Conflict) as conflict:

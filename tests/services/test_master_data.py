@@ -9,15 +9,16 @@ Roskilde; 752 is administered by 900 (user "adm"); 461 (user "boadm") administer
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEntry, Estate, Form, Municipality, Organisation, Package
+from app.models import AppUser, AuditEntry, Estate, Form, Municipality, Organisation, Package
 from app.rules.access import Actor
-from app.rules.enums import EstateState, ImportStatus, OrganisationKind, Role
+from app.rules.enums import EstateState, ImportStatus, OrganisationKind, Right, Role
 from app.security import row_filter
 from app.services import submit
 from app.services.errors import NotFound
 from app.services.opened_year_master_data import apply_to_year, differences
 from app.services.reading import may_edit
 from app.services.registers import problems_of, queue_import, run_import
+from app.services.rights import set_rights
 from app.services.year_opening import open_year
 from tests.services import test_dialogue
 from tests.services.test_filling import actor, package_of
@@ -328,6 +329,15 @@ def test_a_changed_administrator_reaches_the_opened_year_only_when_lbf_applies_i
     db.session.expire_all()
     package = package_of(db, 752)
     assert package.administered_by_id == organisation(db, 461).id
+    # 461's user acts for 752 once granted it (LBF here: boadm is 461's only administrator)
+    assert not may_edit(package, actor(db, "boadm"))
+    boadm = db.session.scalar(select(AppUser).where(AppUser.username == "boadm"))
+    set_rights(
+        actor(db, "lbf"),
+        boadm.id,
+        [r.value for r in boadm.right_set],
+        [*boadm.acts_for_ids, organisation(db, 752).id],
+    )
     assert may_edit(package, actor(db, "boadm"))
     assert not may_edit(package, actor(db, "adm"))
     assert not db.session.scalar(
@@ -416,6 +426,7 @@ def _municipality_actor(db, code: int) -> Actor:
         user_id=10_000 + code,
         roles=frozenset({Role.MUNICIPALITY}),
         municipality_id=municipality_id(db, code),
+        rights=frozenset({Right.READ, Right.PROCESS, Right.STATISTICS}),
     )
 
 

@@ -19,6 +19,7 @@ PACKAGES = {
     "bo": {101},
     "boadm": {461, 462},  # administers 462
     "adm": {900, 751, 752},  # administration organisation administering 751 and 752
+    "adm2": {900, 751},  # adm's colleague, granted 751 only of the two
     "nord": {851},
     "kbh": {101},  # home municipality of 101
     "roskilde": {101},  # location municipality of two of 101's estates
@@ -159,7 +160,7 @@ def test_location_municipality_sees_only_the_report_and_its_own_estates_forms(
     assert client.get(f"/formview/show/{kbh_estate_form}").status_code == 404
 
 
-@pytest.mark.parametrize("username", ["bo", "boadm", "adm", "nord"])
+@pytest.mark.parametrize("username", ["bo", "boadm", "adm", "adm2", "nord"])
 def test_organisation_sees_the_forms_of_the_packages_it_acts_for(world, db, client, username):
     login(client, username)
     result = client.get("/api/v1/form/?q=(page_size:500)").json
@@ -248,7 +249,7 @@ def _visible_form(db, username, form) -> bool:
     number = form.package.organisation.number
     if username == "lbf":
         return True
-    if username in ("bo", "boadm", "adm", "nord"):
+    if username in ("bo", "boadm", "adm", "adm2", "nord"):
         return number in PACKAGES[username]
     if number != 101:  # only 101's package is submitted in this test
         return False

@@ -188,3 +188,24 @@ def test_a_key_asking_too_often_is_told_to_wait(limited_app, world):
     # another key, or a user without one, is not held back by it
     other, _ = make_key(client, name="Andet system")
     assert api.get("/api/v1/package/", headers=bearer(other)).status_code == 200
+
+
+def test_only_a_local_administrator_makes_keys_and_a_key_acts_for_what_its_maker_may(
+    world, db, app, login_as
+):
+    """adm2 of the administration organisation 900 fills in for one administered
+    organisation (751) and is no local administrator; adm is, and acts for 751 and 752."""
+    client = login_as("adm2")
+    assert client.get("/api-keys/").status_code == 404
+    assert client.post("/api-keys/", data={"name": "x"}).status_code == 404
+    key, _uuid = make_key(login_as("adm"))
+    assert numbers_of_packages(app.test_client(), key) == {900, 751, 752}
+    holder = db.session.scalar(
+        select(AuditEntry.entity_id)
+        .where(AuditEntry.action == "rights", AuditEntry.field == "rights")
+        .order_by(AuditEntry.id.desc())
+    )
+    from app.models import UserRight
+
+    granted = set(db.session.scalars(select(UserRight.right).where(UserRight.user_id == holder)))
+    assert {r.value for r in granted} == {"READ", "FILL_AND_SEND"}

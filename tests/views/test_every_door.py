@@ -48,7 +48,21 @@ from app.rules.enums import GuideAudience, PrintStatus
 from tests.conftest import login
 from tests.views.test_access_matrix import ESTATES, ORGANISATIONS, PACKAGES
 
-ROLES = ["lbf", "bo", "boadm", "adm", "nord", "kbh", "roskilde", "aarhus"]
+ROLES = ["lbf", "bo", "boadm", "adm", "adm2", "nord", "kbh", "roskilde", "aarhus"]
+
+# The users each user sees (user doors, their rights): itself; a local administrator also the
+# other users of its organisation or municipality (every demo user is the local administrator
+# of its own, but adm's colleague adm2)
+USERS = {
+    "bo": {"bo"},
+    "boadm": {"boadm"},
+    "adm": {"adm", "adm2"},
+    "adm2": {"adm2"},
+    "nord": {"nord"},
+    "kbh": {"kbh"},
+    "roskilde": {"roskilde"},
+    "aarhus": {"aarhus"},
+}
 
 # Routes that take no record and are not fetched, each for its reason:
 NO_RECORD = {
@@ -105,6 +119,9 @@ def owner_of(db, model, row_id):
         return ("package", row.organisation.number)
     if model is Form:
         return ("form", row.package.organisation.number)
+    if model is AuditEntry and row.entity == "AppUser":
+        # a change of a user's rights belongs to that user
+        return ("user", db.session.get(AppUser, row.entity_id).username)
     if model is AuditEntry:
         package = db.session.get(Package, row.package_id) if row.package_id else None
         return ("audit", package.organisation.number if package else None)
@@ -136,7 +153,7 @@ def may_see(username, owner):
         # the log of the packages an organisation acts for; municipalities read no log
         return username not in MUNICIPALITIES and key in PACKAGES[username]
     if kind == "user":
-        return key == username
+        return key in USERS[username]
     if kind == "guide":
         # for everyone logged in, or for the organisations or the municipalities only
         return key == "ALL" or (key == "MUNICIPALITIES") == (username in MUNICIPALITIES)
@@ -309,6 +326,10 @@ def _api_version(app, db, model, row_id):
     return "v1"
 
 
+def _token(app, db, model, row_id):
+    return "not-a-signed-token"
+
+
 # parameters that are not the record: how each is filled
 FILLERS = {
     "section_key": _first_section,  # a real section of the form's questionnaire
@@ -318,6 +339,7 @@ FILLERS = {
     "code": _municipality_code,  # the public pages of a municipality: shared master data
     "year": _dialogue_year,  # LBF's export of a year's log: a year, not a record
     "version": _api_version,  # the OpenAPI document of the API's version: the same for all
+    "token": _token,  # an invitation's signed link: a forged one opens nothing
 }
 
 
@@ -330,6 +352,8 @@ def _views_by_endpoint(app):
 
 
 def _model_for(param, view):
+    if param == "user_id":
+        return AppUser  # FAB's table is ab_user
     if param == "pk":
         datamodel = getattr(view, "datamodel", None)
         return datamodel.obj if datamodel is not None else None

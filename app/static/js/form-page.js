@@ -5,7 +5,10 @@
  * - the error summary takes focus on arrival (DKFDS), and its links move focus to the field;
  * - a help button opens and closes its help text and tells so by aria-expanded;
  * - a text field's counter follows what is typed and says when the text is over its limit
- *   (the field never cuts it: the save is refused with the reason, the text stays).
+ *   (the field never cuts it: the save is refused with the reason, the text stays);
+ * - when the idle timeout has ended the session (session-timeout.js) the page says that
+ *   nothing typed since is saved yet; once the user has logged in again and is back, every
+ *   unsaved answer is saved ("Gem igen" is pressed for them).
  */
 (function () {
   "use strict";
@@ -43,6 +46,15 @@
       over.hidden = length <= limit;
       counter.classList.toggle("text-danger", length > limit);
     });
+  });
+
+  document.addEventListener("session:expired", function () {
+    var alert = document.getElementById("session-alert");
+    if (alert) { alert.classList.remove("hidden"); }
+  });
+  document.addEventListener("session:renewed", function () {
+    var retry = document.getElementById("retry-all");
+    if (retry) { retry.click(); }
   });
 
   var summary = document.getElementById("error-summary");
