@@ -50,14 +50,6 @@ def register(appbuilder) -> None:
     appbuilder.add_view(
         RegionView, "Regioner", label=_l("Regioner"), icon="fa-globe", category="Stamdata"
     )
-    # LBF's entry; a local administrator reaches the same screen from the page header
-    appbuilder.add_view(
-        UserRightsView,
-        "Rettigheder",
-        label=_l("Rettigheder"),
-        icon="fa-key",
-        category="Stamdata",
-    )
     appbuilder.add_view(
         YearView,
         "Styringsdialogår",
@@ -104,6 +96,15 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(InvitationView)
     appbuilder.add_view_no_menu(SessionView)
     _fold_security_menu(appbuilder.menu)
+    # LBF's entry, after the users; a local administrator reaches the same screen from the
+    # page header
+    appbuilder.add_view(
+        UserRightsView,
+        "Rettigheder",
+        label=_l("Rettigheder"),
+        icon="fa-key",
+        category="Stamdata",
+    )
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi):
         appbuilder.add_api(api)
 
