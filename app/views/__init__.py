@@ -61,14 +61,6 @@ def register(appbuilder) -> None:
     appbuilder.add_view(
         RegionView, "Regioner", label=_l("Regioner"), icon="fa-globe", category="Stamdata"
     )
-    # LBF's entry; a local administrator reaches the same screen from the page header
-    appbuilder.add_view(
-        UserRightsView,
-        "Rettigheder",
-        label=_l("Rettigheder"),
-        icon="fa-key",
-        category="Stamdata",
-    )
     appbuilder.add_view(
         YearView,
         "Styringsdialogår",
@@ -116,6 +108,15 @@ def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(SessionView)
     _fold_security_menu(appbuilder.menu)
     appbuilder.add_view_no_menu(ApiKeyView)
+    # LBF's entry, after the users; a local administrator reaches the same screen from the
+    # page header
+    appbuilder.add_view(
+        UserRightsView,
+        "Rettigheder",
+        label=_l("Rettigheder"),
+        icon="fa-key",
+        category="Stamdata",
+    )
     for api in (OrganisationApi, EstateApi, PackageApi, FormApi, MunicipalityApi, AnswerApi):
         appbuilder.add_api(api)
     if not appbuilder.app.config.get("FAB_API_SWAGGER_UI"):

@@ -14,7 +14,14 @@ pytestmark = pytest.mark.e2e
 MENUS = {
     "lbf": {
         "top": ["Oversigt", "Dokumentationspakker", "Stamdata", "Administration"],
-        "Stamdata": ["Organisationer", "Afdelinger", "Kommuner", "Regioner", "Brugere"],
+        "Stamdata": [
+            "Organisationer",
+            "Afdelinger",
+            "Kommuner",
+            "Regioner",
+            "Brugere",
+            "Rettigheder",
+        ],
         "Administration": [
             "Styringsdialogår",
             "Log",
