@@ -13,7 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# this file's folder would stand first on the path and hide the standard library's
+# `statistics` (bench/statistics.py; the app imports the standard one): the root stands there
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from bench._world import database_name, sector_app  # noqa: E402
 
