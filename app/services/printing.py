@@ -15,7 +15,7 @@ import io
 import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -181,32 +181,69 @@ def _policy():
     return ResourceAccessPolicy(base_dir=str(FONTS), extra_roots=[FONTS], allow_remote=False)
 
 
-def _numbered(pdfs: list[bytes], label: str) -> bytes:
-    """The parts joined, each page's number and the count written at the footer's right."""
+# the page number at the footer's right: a standard font, not embedded (the label has no
+# Danish letters), in the footer's grey
+_NUMBER_FONT, _NUMBER_SIZE = "Helvetica", 7.5
+
+
+def _numbered(pdfs: Iterable[bytes], label: str) -> bytes:
+    """The parts joined, each page's number and the count written at the footer's right.
+
+    The number is drawn by a content stream of its own added to each page, after the page's
+    own (kept in a saved graphics state), so a page's drawing is neither read nor written
+    again."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(PdfReader(io.BytesIO(pdf)))
     pages = len(writer.pages)
-    numbers = io.BytesIO()
-    stamp = canvas.Canvas(numbers, pagesize=A4)
-    for page in range(1, pages + 1):
-        # a standard font, not embedded (the label has no Danish letters): one font object
-        # per page would otherwise be copied into every page
-        stamp.setFont("Helvetica", 7.5)
-        stamp.setFillColorRGB(0.33, 0.33, 0.33)
-        stamp.drawRightString(A4[0] - 1.6 * cm, 1.32 * cm, label.format(page=page, pages=pages))
-        stamp.showPage()
-    stamp.save()
-    for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
-        page.merge_page(number)
-        page.compress_content_streams()  # merging leaves the page's drawing uncompressed
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/" + _NUMBER_FONT),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    save = writer._add_object(save)
+    for number, page in enumerate(writer.pages, start=1):
+        text = label.format(page=number, pages=pages)
+        x = A4[0] - 1.6 * cm - stringWidth(text, _NUMBER_FONT, _NUMBER_SIZE)
+        escaped = text.encode("cp1252").replace(b"\\", b"\\\\")
+        escaped = escaped.replace(b"(", b"\\(").replace(b")", b"\\)")
+        stamp = DecodedStreamObject()
+        stamp.set_data(
+            b"Q q .33 .33 .33 rg BT /FPageNumber %s Tf %s %s Td (%s) Tj ET Q\n"
+            % (_pdf_number(_NUMBER_SIZE), _pdf_number(x), _pdf_number(1.32 * cm), escaped)
+        )
+        contents = page.raw_get("/Contents")
+        contents = contents.get_object() if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *contents, writer._add_object(stamp)])
+        resources = page["/Resources"]
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = resources[NameObject("/Font")] = DictionaryObject()
+        fonts.get_object()[NameObject("/FPageNumber")] = font
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _pdf_number(value: float) -> bytes:
+    return (f"{value:.3f}".rstrip("0").rstrip(".")).encode()
 
 
 def _name(package: Package, what: str) -> str:

@@ -1,0 +1,44 @@
+"""How the package PDF is laid out and put together: the page numbers written on pages laid
+out in parts, the HTML made lighter for paper."""
+
+import io
+
+from pypdf import PdfReader
+
+from app.services import printing
+
+PAGE = """<html><head><style>
+@page {{ size: a4 portrait; margin: 2cm; }}
+</style></head><body>{body}</body></html>"""
+
+
+def _pages(count: int, name: str) -> bytes:
+    body = "<pdf:nextpage />".join(f"<h1>{name} {n}</h1><p>tekst</p>" for n in range(1, count + 1))
+    return printing.layout(PAGE.format(body=body))
+
+
+def test_every_page_of_the_joined_parts_is_numbered_through_in_order():
+    joined = printing._numbered([_pages(2, "Første"), _pages(3, "Anden")], "Side {page} af {pages}")
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(joined)).pages]
+    assert len(texts) == 5
+    expected = ["Første 1", "Første 2", "Anden 1", "Anden 2", "Anden 3"]
+    for number, (text, heading) in enumerate(zip(texts, expected, strict=True), start=1):
+        assert text.startswith(heading)
+        assert text.rstrip().endswith(f"Side {number} af 5")
+
+
+def test_numbering_leaves_each_page_as_it_was_laid_out():
+    """The number is a drawing of its own beside the page's: what the layout drew is kept
+    byte for byte, nothing of it read, changed or written again."""
+    part = _pages(3, "Afdeling")
+    laid_out = [page.get_contents().get_data() for page in PdfReader(io.BytesIO(part)).pages]
+    joined = PdfReader(io.BytesIO(printing._numbered([part], "Page {page} of {pages}")))
+    for page, drawing in zip(joined.pages, laid_out, strict=True):
+        assert drawing in page.get_contents().get_data()
+        assert "/FPageNumber" in page["/Resources"]["/Font"]
+
+
+def test_a_label_with_brackets_is_written_as_text():
+    joined = printing._numbered([_pages(1, "Skema")], r"(Side {page}\{pages})")
+    (page,) = PdfReader(io.BytesIO(joined)).pages
+    assert page.extract_text().rstrip().endswith(r"(Side 1\1)")
