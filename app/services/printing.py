@@ -115,11 +115,15 @@ def _render(package: Package, bodies: list[str], attachments: list[Attachment]) 
 
 
 # what only a screen uses: icons, screen-reader texts, ids, data and aria attributes, runs of
-# white space; left out, the layout has less to parse and match against the style sheet
+# white space, white space beside a block (which a reader never sees); left out, the layout
+# has less to parse and match against the style sheet
+_BLOCK = r"(?:div|p|h[1-6]|table|thead|tbody|tr|th|td|dl|dt|dd|ul|ol|li)"
 _SCREEN_ONLY = (
     (re.compile(r'<i class="fa[^"]*"[^>]*></i>'), ""),
     (re.compile(r'<span class="sr-only">[^<]*</span>'), ""),
     (re.compile(r'\s(?:data-[a-z-]+|aria-[a-z]+|id)="[^"]*"'), ""),
+    (re.compile(r"\s+(?=</?" + _BLOCK + r"[\s>])"), ""),
+    (re.compile(r"(<\/?" + _BLOCK + r"(?:\s[^>]*)?>)\s+"), r"\1"),
     (re.compile(r"\s{2,}"), " "),
 )
 

@@ -42,3 +42,30 @@ def test_a_label_with_brackets_is_written_as_text():
     joined = printing._numbered([_pages(1, "Skema")], r"(Side {page}\{pages})")
     (page,) = PdfReader(io.BytesIO(joined)).pages
     assert page.extract_text().rstrip().endswith(r"(Side 1\1)")
+
+
+def test_white_space_beside_a_block_is_left_out_and_between_words_kept():
+    html = """<div class="question">
+      <p class="question-label">Er der en <strong>afdelingsbestyrelse</strong>?</p>
+      <table> <tr> <th>Kr. pr. m² <small>(kr.)</small></th> <td> 130 </td> </tr> </table>
+    </div>"""
+    assert printing._for_paper(html) == (
+        '<div class="question"><p class="question-label">Er der en <strong>afdelingsbestyrelse'
+        "</strong>?</p><table><tr><th>Kr. pr. m² <small>(kr.)</small></th><td>130</td></tr>"
+        "</table></div>"
+    )
+
+
+def test_a_form_is_drawn_the_same_without_the_white_space():
+    html = """<h1>Skema</h1>
+    <div class="form-section">
+      <h2>A. Konklusion</h2>
+      <p>Første <em>svar</em> og
+         andet svar</p>
+      <table><tr> <th>Afdeling</th> <td> 1 </td> </tr></table>
+    </div>"""
+    spaced = PdfReader(io.BytesIO(printing.layout(PAGE.format(body=html)))).pages
+    light = PdfReader(io.BytesIO(printing.layout(PAGE.format(body=printing._for_paper(html)))))
+    assert [p.get_contents().get_data() for p in light.pages] == [
+        p.get_contents().get_data() for p in spaced
+    ]
