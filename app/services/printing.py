@@ -15,7 +15,7 @@ import io
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -84,34 +84,45 @@ def _form_html(form: Form) -> str:
 
 
 # a part holds at least this many forms: a package of twice as many or more is laid out by
-# several processes at once, one part each
+# several processes at once, a part at a time each
 FORMS_PER_PART = 12
 MAX_PROCESSES = 4
 
 
-def _render(package: Package, bodies: list[str], attachments: list[Attachment]) -> bytes:
-    """The forms' HTML as one PDF: laid out in parts (several processes at once for a large
-    package), joined, and every page numbered "Side n af m"."""
-    parts = _parts(bodies)
-    htmls = [
-        render_template(
+def _render(
+    package: Package, bodies: Iterable[str], count: int, attachments: list[Attachment]
+) -> bytes:
+    """The forms' HTML (`count` of them, given as they are written) as one PDF: laid out in
+    parts (several processes at once for a large package), joined, and every page numbered
+    "Side n af m"."""
+    label = gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}")
+    printed_at = now()
+
+    def document(part: list[str], last: bool) -> str:
+        return render_template(
             "print/document.html",
             package=package,
             bodies=[_for_paper(body) for body in part],
-            attachments=attachments if index == len(parts) - 1 else [],
-            printed_at=now(),
+            attachments=attachments if last else [],
+            printed_at=printed_at,
             fonts=FONTS,
         )
-        for index, part in enumerate(parts)
-    ]
-    if len(htmls) == 1:
-        pdfs = [layout(htmls[0])]
-    else:
-        # forked workers only lay out HTML: they touch neither the database nor the app
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(htmls), mp_context=context) as pool:
-            pdfs = list(pool.map(layout, htmls))
-    return _numbered(pdfs, gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}"))
+
+    processes = min(MAX_PROCESSES, os.cpu_count() or 1, max(1, count // FORMS_PER_PART))
+    if processes <= 1:
+        return _numbered([layout(document(list(bodies), True))], label)
+    # imported once here rather than in every forked worker of every package
+    _layout_ready()
+    # forked workers only lay out HTML: they touch neither the database nor the app. A part
+    # goes to a worker as soon as its forms are written, and each worker takes the next part
+    # when it is done with one; the parts are joined in the forms' order as they come back
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        laid_out = [
+            pool.submit(layout, document(part, last))
+            for part, last in _parts(bodies, count, processes)
+        ]
+        return _numbered((future.result() for future in laid_out), label)
 
 
 # what only a screen uses: icons, screen-reader texts, ids, data and aria attributes, runs of
@@ -134,29 +145,27 @@ def _for_paper(html: str) -> str:
     return html
 
 
-def _parts(bodies: list[str]) -> list[list[str]]:
-    """Consecutive forms in parts of about the same size, one per process."""
-    count = min(MAX_PROCESSES, os.cpu_count() or 1, max(1, len(bodies) // FORMS_PER_PART))
-    if count <= 1:
-        return [bodies]
-    target = sum(map(len, bodies)) / count
-    parts, current, size = [], [], 0
+def _parts(bodies: Iterable[str], count: int, processes: int) -> Iterator[tuple[list[str], bool]]:
+    """Consecutive forms in parts, each handed on (with whether it is the last) as soon as it
+    is written. Each part takes a share of the forms still to come, so the parts shrink
+    towards the end: the processes, each taking the next part when free, finish at about the
+    same time however unevenly the forms weigh (the report weighs most, and comes first)."""
+    part: list[str] = []
+    size = remaining = count
     for body in bodies:
-        current.append(body)
-        size += len(body)
-        if size >= target and len(parts) < count - 1:
-            parts.append(current)
-            current, size = [], 0
-    if current:
-        parts.append(current)
-    return parts
+        if not part:
+            size = max(FORMS_PER_PART, -(-remaining // (processes + 1)))
+        part.append(body)
+        remaining -= 1
+        if len(part) >= size and remaining:
+            yield part, False
+            part = []
+    yield part, True
 
 
 def layout(html: str) -> bytes:
     """HTML to PDF (xhtml2pdf), the house font embedded from the app's own files."""
-    from xhtml2pdf import pisa
-
-    _chart_fonts()
+    pisa = _layout_ready()
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=_policy())
     if result.err:  # pragma: no cover - the templates are the project's own
@@ -165,10 +174,12 @@ def layout(html: str) -> bytes:
 
 
 @cache
-def _chart_fonts() -> None:
-    """The charts' typeface (app/rules/charts.py asks for "IBM Plex Sans") for svglib, which
-    draws their SVG in the PDF; unregistered, it would ask fontconfig and end in Helvetica."""
+def _layout_ready():
+    """xhtml2pdf, with the charts' typeface (app/rules/charts.py asks for "IBM Plex Sans")
+    registered for svglib, which draws their SVG in the PDF; unregistered, it would ask
+    fontconfig and end in Helvetica."""
     from svglib.fonts import register_font
+    from xhtml2pdf import pisa
 
     register_font("IBM Plex Sans", str(FONTS / "IBMPlexSans-Regular.ttf"), rlgFontName="PlexChart")
     register_font(
@@ -177,6 +188,7 @@ def _chart_fonts() -> None:
         weight="bold",
         rlgFontName="PlexChart-Bold",
     )
+    return pisa
 
 
 def _policy():
@@ -258,7 +270,7 @@ def form_pdf(form_id: int, actor: Actor) -> Printed:
     """One form the actor may see; NotFound otherwise."""
     form = visible_form(form_id, actor)
     what = f"afdeling-{form.estate.number}" if form.estate else "styringsrapport"
-    return Printed(_name(form.package, what), _render(form.package, [_form_html(form)], []))
+    return Printed(_name(form.package, what), _render(form.package, [_form_html(form)], 1, []))
 
 
 def _scope(forms: list[Form]) -> str:
@@ -300,11 +312,6 @@ def package_pdf(
     attachments; `progress` hears the percentage done after each form."""
     package = visible_package(package_id, actor)
     forms = package_forms(package, actor)
-    bodies = []
-    for index, form in enumerate(forms, start=1):
-        bodies.append(_form_html(form))
-        if progress is not None:
-            progress(int(90 * index / len(forms)))
     attachments = list(
         db.session.scalars(
             select(Attachment)
@@ -312,7 +319,14 @@ def package_pdf(
             .order_by(Attachment.uploaded_at, Attachment.id)
         )
     )
-    content = _render(package, bodies, attachments)
+
+    def bodies() -> Iterator[str]:
+        for index, form in enumerate(forms, start=1):
+            yield _form_html(form)
+            if progress is not None:
+                progress(int(90 * index / len(forms)))
+
+    content = _render(package, bodies(), len(forms), attachments)
     return Printed(_name(package, "dokumentationspakke"), content)
 
 

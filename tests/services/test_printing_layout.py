@@ -69,3 +69,28 @@ def test_a_form_is_drawn_the_same_without_the_white_space():
     assert [p.get_contents().get_data() for p in light.pages] == [
         p.get_contents().get_data() for p in spaced
     ]
+
+
+def test_the_parts_hold_every_form_once_in_order_and_shrink_towards_the_end(monkeypatch):
+    monkeypatch.setattr(printing, "FORMS_PER_PART", 12)
+    forms = [f"skema {n}" for n in range(251)]
+    parts = list(printing._parts(iter(forms), len(forms), 2))
+    # each part a third of what is left (two processes), never fewer than 12 forms
+    assert [len(part) for part, _last in parts] == [84, 56, 37, 25, 17, 12, 12, 8]
+    assert [form for part, _last in parts for form in part] == forms
+    assert [last for _part, last in parts] == [False] * 7 + [True]
+
+
+def test_a_part_is_handed_on_before_the_next_forms_are_written():
+    """The layout of the first forms starts while the rest are still being written."""
+    written = []
+
+    def forms():
+        for n in range(40):
+            written.append(n)
+            yield f"skema {n}"
+
+    parts = printing._parts(forms(), 40, 2)
+    first, last = next(parts)
+    assert (len(first), last) == (14, False)
+    assert len(written) == 14
