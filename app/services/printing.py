@@ -175,12 +175,16 @@ def layout(html: str) -> bytes:
 
 @cache
 def _layout_ready():
-    """xhtml2pdf, with the charts' typeface (app/rules/charts.py asks for "IBM Plex Sans")
-    registered for svglib, which draws their SVG in the PDF; unregistered, it would ask
-    fontconfig and end in Helvetica."""
+    """xhtml2pdf, with its cache of styles keyed by an element's ancestors (style_cache.py)
+    and the charts' typeface (app/rules/charts.py asks for "IBM Plex Sans") registered for
+    svglib, which draws their SVG in the PDF; unregistered, it would ask fontconfig and end
+    in Helvetica."""
     from svglib.fonts import register_font
     from xhtml2pdf import pisa
 
+    from app.services import style_cache
+
+    style_cache.install()
     register_font("IBM Plex Sans", str(FONTS / "IBMPlexSans-Regular.ttf"), rlgFontName="PlexChart")
     register_font(
         "IBM Plex Sans",

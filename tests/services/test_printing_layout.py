@@ -3,6 +3,7 @@ out in parts, the HTML made lighter for paper."""
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from app.services import printing
@@ -94,3 +95,79 @@ def test_a_part_is_handed_on_before_the_next_forms_are_written():
     first, last = next(parts)
     assert (len(first), last) == (14, False)
     assert len(written) == 14
+
+
+def _drawings(pdf: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _by_ancestors(monkeypatch) -> list[bool]:
+    """Whether each document laid out from now on has its styles keyed by ancestors."""
+    from xhtml2pdf import parser
+
+    printing._layout_ready()
+    chosen, own = [], parser.getPositionalTagNames
+
+    def recorded(cascade):
+        names = own(cascade)
+        chosen.append(names.by_ancestors)
+        return names
+
+    monkeypatch.setattr(parser, "getPositionalTagNames", recorded)
+    return chosen
+
+
+def _with_own_key(monkeypatch) -> None:
+    """xhtml2pdf's own key, keyed by the parent node."""
+    from xhtml2pdf import parser
+
+    from app.services import style_cache
+
+    monkeypatch.setattr(parser, "getCSSAttrCacheKey", style_cache._own_key)
+    monkeypatch.setattr(parser, "getPositionalTagNames", style_cache._own_positional_tag_names)
+
+
+def test_a_package_is_drawn_the_same_with_styles_shared_along_ancestors(
+    app, world, db, monkeypatch
+):
+    """The report and the estate forms of 101, with the print style sheet: every page is
+    drawn exactly as with xhtml2pdf's own cache."""
+    from tests.services.test_filling import actor, package_of
+
+    documents, layout = [], printing.layout
+    monkeypatch.setattr(printing, "layout", lambda html: documents.append(html) or layout(html))
+    with app.test_request_context("/"):
+        printing.package_pdf(package_of(db, 101).id, actor(db, "bo"))
+    (html,) = documents
+    assert html.count('class="printed-form"') > 5
+    chosen = _by_ancestors(monkeypatch)
+    shared = _drawings(layout(html))
+    assert chosen == [True]
+    _with_own_key(monkeypatch)
+    assert _drawings(layout(html)) == shared
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "h2 + p { color: #a3001b; }",
+        "h2 ~ p { color: #a3001b; }",
+        "div:first-child p { color: #a3001b; }",
+        "div[title] p { color: #a3001b; }",
+        "div:has(h2) p { color: #a3001b; }",
+    ],
+)
+def test_a_rule_looking_beyond_ancestors_keeps_xhtml2pdfs_own_key(rule, monkeypatch):
+    """Two sections built alike, told apart only by a sibling, a position or an ancestor's
+    attribute: keyed by ancestors they would share one colour."""
+    body = (
+        '<div class="s" title="a"><h2>Rød</h2><p>tekst</p></div>'
+        '<div class="s"><h3>Sort</h3><p>tekst</p></div>'
+    )
+    html = f"<html><head><style>{rule}</style></head><body>{body}</body></html>"
+    chosen = _by_ancestors(monkeypatch)
+    kept = _drawings(printing.layout(html))
+    assert chosen == [False]
+    _with_own_key(monkeypatch)
+    assert _drawings(printing.layout(html)) == kept
+    assert kept[0].count(b".639216 0 .105882 rg") == 1
