@@ -171,3 +171,16 @@ def test_a_rule_looking_beyond_ancestors_keeps_xhtml2pdfs_own_key(rule, monkeypa
     _with_own_key(monkeypatch)
     assert _drawings(printing.layout(html)) == kept
     assert kept[0].count(b".639216 0 .105882 rg") == 1
+
+
+def test_a_layout_process_leaves_what_it_inherited_out_of_the_garbage_collectors_rounds():
+    import gc
+
+    threshold = gc.get_threshold()
+    try:
+        printing._worker_start()
+        assert gc.get_freeze_count() > 1000
+        assert gc.get_threshold()[0] > threshold[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
