@@ -91,11 +91,15 @@ MAX_PROCESSES = 4
 
 
 def _render(
-    package: Package, bodies: Iterable[str], count: int, attachments: list[Attachment]
+    package: Package,
+    bodies: Iterable[str],
+    count: int,
+    attachments: list[Attachment],
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """The forms' HTML (`count` of them, given as they are written) as one PDF: laid out in
     parts (several processes at once for a large package), joined, and every page numbered
-    "Side n af m"."""
+    "Side n af m"; `progress` hears the percentage of forms laid out after each part."""
     label = gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}")
     printed_at = now()
 
@@ -120,10 +124,19 @@ def _render(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start) as pool:
         laid_out = [
-            pool.submit(layout, document(part, last))
+            (pool.submit(layout, document(part, last)), len(part))
             for part, last in _parts(bodies, count, processes)
         ]
-        return _numbered((future.result() for future in laid_out), label)
+
+        def in_order() -> Iterator[bytes]:
+            done = 0
+            for future, forms in laid_out:
+                yield future.result()
+                done += forms
+                if progress is not None:
+                    progress(int(99 * done / count))
+
+        return _numbered(in_order(), label)
 
 
 def _worker_start() -> None:
@@ -322,7 +335,7 @@ def package_pdf(
     package_id: int, actor: Actor, progress: Callable[[int], None] | None = None
 ) -> Printed:
     """The whole package as the actor may see it: the report, each estate form, the list of
-    attachments; `progress` hears the percentage done after each form."""
+    attachments; `progress` hears the percentage done as the forms are laid out."""
     package = visible_package(package_id, actor)
     forms = package_forms(package, actor)
     attachments = list(
@@ -333,13 +346,8 @@ def package_pdf(
         )
     )
 
-    def bodies() -> Iterator[str]:
-        for index, form in enumerate(forms, start=1):
-            yield _form_html(form)
-            if progress is not None:
-                progress(int(90 * index / len(forms)))
-
-    content = _render(package, bodies(), len(forms), attachments)
+    bodies = (_form_html(form) for form in forms)
+    content = _render(package, bodies, len(forms), attachments, progress)
     return Printed(_name(package, "dokumentationspakke"), content)
 
 

@@ -184,3 +184,17 @@ def test_a_layout_process_leaves_what_it_inherited_out_of_the_garbage_collectors
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+def test_the_progress_is_heard_as_the_parts_are_laid_out(app, world, db, monkeypatch):
+    """101's report and 7 estate forms, in parts of 2 laid out by 3 processes: a quarter of
+    the forms laid out after each part (99 after the last: the job says 100 when done)."""
+    from tests.services.test_filling import actor, package_of
+
+    monkeypatch.setattr(printing, "FORMS_PER_PART", 2)
+    monkeypatch.setattr(printing.os, "cpu_count", lambda: 3)
+    heard = []
+    with app.test_request_context("/"):
+        printed = printing.package_pdf(package_of(db, 101).id, actor(db, "bo"), heard.append)
+    assert heard == [24, 49, 74, 99]
+    assert len(PdfReader(io.BytesIO(printed.content)).pages) > 8
