@@ -10,12 +10,13 @@ year, the time of printing and the page."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import multiprocessing
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -84,42 +85,78 @@ def _form_html(form: Form) -> str:
 
 
 # a part holds at least this many forms: a package of twice as many or more is laid out by
-# several processes at once, one part each
+# several processes at once, a part at a time each
 FORMS_PER_PART = 12
 MAX_PROCESSES = 4
 
 
-def _render(package: Package, bodies: list[str], attachments: list[Attachment]) -> bytes:
-    """The forms' HTML as one PDF: laid out in parts (several processes at once for a large
-    package), joined, and every page numbered "Side n af m"."""
-    parts = _parts(bodies)
-    htmls = [
-        render_template(
+def _render(
+    package: Package,
+    bodies: Iterable[str],
+    count: int,
+    attachments: list[Attachment],
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The forms' HTML (`count` of them, given as they are written) as one PDF: laid out in
+    parts (several processes at once for a large package), joined, and every page numbered
+    "Side n af m"; `progress` hears the percentage of forms laid out after each part."""
+    label = gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}")
+    printed_at = now()
+
+    def document(part: list[str], last: bool) -> str:
+        return render_template(
             "print/document.html",
             package=package,
             bodies=[_for_paper(body) for body in part],
-            attachments=attachments if index == len(parts) - 1 else [],
-            printed_at=now(),
+            attachments=attachments if last else [],
+            printed_at=printed_at,
             fonts=FONTS,
         )
-        for index, part in enumerate(parts)
-    ]
-    if len(htmls) == 1:
-        pdfs = [layout(htmls[0])]
-    else:
-        # forked workers only lay out HTML: they touch neither the database nor the app
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(htmls), mp_context=context) as pool:
-            pdfs = list(pool.map(layout, htmls))
-    return _numbered(pdfs, gettext("Side %(page)s af %(pages)s", page="{page}", pages="{pages}"))
+
+    processes = min(MAX_PROCESSES, os.cpu_count() or 1, max(1, count // FORMS_PER_PART))
+    if processes <= 1:
+        return _numbered([layout(document(list(bodies), True))], label)
+    # imported once here rather than in every forked worker of every package
+    _layout_ready()
+    # forked workers only lay out HTML: they touch neither the database nor the app. A part
+    # goes to a worker as soon as its forms are written, and each worker takes the next part
+    # when it is done with one; the parts are joined in the forms' order as they come back
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_start) as pool:
+        laid_out = [
+            (pool.submit(layout, document(part, last)), len(part))
+            for part, last in _parts(bodies, count, processes)
+        ]
+
+        def in_order() -> Iterator[bytes]:
+            done = 0
+            for future, forms in laid_out:
+                yield future.result()
+                done += forms
+                if progress is not None:
+                    progress(int(99 * done / count))
+
+        return _numbered(in_order(), label)
+
+
+def _worker_start() -> None:
+    """A layout process: what it inherited from the app (modules, the forms read) is kept out
+    of the garbage collector's rounds, which then go through the layout's own objects only,
+    and less often: the layout makes millions of short-lived objects, few of them in cycles."""
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 100)
 
 
 # what only a screen uses: icons, screen-reader texts, ids, data and aria attributes, runs of
-# white space; left out, the layout has less to parse and match against the style sheet
+# white space, white space beside a block (which a reader never sees); left out, the layout
+# has less to parse and match against the style sheet
+_BLOCK = r"(?:div|p|h[1-6]|table|thead|tbody|tr|th|td|dl|dt|dd|ul|ol|li)"
 _SCREEN_ONLY = (
     (re.compile(r'<i class="fa[^"]*"[^>]*></i>'), ""),
     (re.compile(r'<span class="sr-only">[^<]*</span>'), ""),
     (re.compile(r'\s(?:data-[a-z-]+|aria-[a-z]+|id)="[^"]*"'), ""),
+    (re.compile(r"\s+(?=</?" + _BLOCK + r"[\s>])"), ""),
+    (re.compile(r"(<\/?" + _BLOCK + r"(?:\s[^>]*)?>)\s+"), r"\1"),
     (re.compile(r"\s{2,}"), " "),
 )
 
@@ -130,29 +167,27 @@ def _for_paper(html: str) -> str:
     return html
 
 
-def _parts(bodies: list[str]) -> list[list[str]]:
-    """Consecutive forms in parts of about the same size, one per process."""
-    count = min(MAX_PROCESSES, os.cpu_count() or 1, max(1, len(bodies) // FORMS_PER_PART))
-    if count <= 1:
-        return [bodies]
-    target = sum(map(len, bodies)) / count
-    parts, current, size = [], [], 0
+def _parts(bodies: Iterable[str], count: int, processes: int) -> Iterator[tuple[list[str], bool]]:
+    """Consecutive forms in parts, each handed on (with whether it is the last) as soon as it
+    is written. Each part takes a share of the forms still to come, so the parts shrink
+    towards the end: the processes, each taking the next part when free, finish at about the
+    same time however unevenly the forms weigh (the report weighs most, and comes first)."""
+    part: list[str] = []
+    size = remaining = count
     for body in bodies:
-        current.append(body)
-        size += len(body)
-        if size >= target and len(parts) < count - 1:
-            parts.append(current)
-            current, size = [], 0
-    if current:
-        parts.append(current)
-    return parts
+        if not part:
+            size = max(FORMS_PER_PART, -(-remaining // (processes + 1)))
+        part.append(body)
+        remaining -= 1
+        if len(part) >= size and remaining:
+            yield part, False
+            part = []
+    yield part, True
 
 
 def layout(html: str) -> bytes:
     """HTML to PDF (xhtml2pdf), the house font embedded from the app's own files."""
-    from xhtml2pdf import pisa
-
-    _chart_fonts()
+    pisa = _layout_ready()
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=_policy())
     if result.err:  # pragma: no cover - the templates are the project's own
@@ -161,11 +196,17 @@ def layout(html: str) -> bytes:
 
 
 @cache
-def _chart_fonts() -> None:
-    """The charts' typeface (app/rules/charts.py asks for "IBM Plex Sans") for svglib, which
-    draws their SVG in the PDF; unregistered, it would ask fontconfig and end in Helvetica."""
+def _layout_ready():
+    """xhtml2pdf, with its cache of styles keyed by an element's ancestors (style_cache.py)
+    and the charts' typeface (app/rules/charts.py asks for "IBM Plex Sans") registered for
+    svglib, which draws their SVG in the PDF; unregistered, it would ask fontconfig and end
+    in Helvetica."""
     from svglib.fonts import register_font
+    from xhtml2pdf import pisa
 
+    from app.services import style_cache
+
+    style_cache.install()
     register_font("IBM Plex Sans", str(FONTS / "IBMPlexSans-Regular.ttf"), rlgFontName="PlexChart")
     register_font(
         "IBM Plex Sans",
@@ -173,6 +214,7 @@ def _chart_fonts() -> None:
         weight="bold",
         rlgFontName="PlexChart-Bold",
     )
+    return pisa
 
 
 def _policy():
@@ -181,32 +223,69 @@ def _policy():
     return ResourceAccessPolicy(base_dir=str(FONTS), extra_roots=[FONTS], allow_remote=False)
 
 
-def _numbered(pdfs: list[bytes], label: str) -> bytes:
-    """The parts joined, each page's number and the count written at the footer's right."""
+# the page number at the footer's right: a standard font, not embedded (the label has no
+# Danish letters), in the footer's grey
+_NUMBER_FONT, _NUMBER_SIZE = "Helvetica", 7.5
+
+
+def _numbered(pdfs: Iterable[bytes], label: str) -> bytes:
+    """The parts joined, each page's number and the count written at the footer's right.
+
+    The number is drawn by a content stream of its own added to each page, after the page's
+    own (kept in a saved graphics state), so a page's drawing is neither read nor written
+    again."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(PdfReader(io.BytesIO(pdf)))
     pages = len(writer.pages)
-    numbers = io.BytesIO()
-    stamp = canvas.Canvas(numbers, pagesize=A4)
-    for page in range(1, pages + 1):
-        # a standard font, not embedded (the label has no Danish letters): one font object
-        # per page would otherwise be copied into every page
-        stamp.setFont("Helvetica", 7.5)
-        stamp.setFillColorRGB(0.33, 0.33, 0.33)
-        stamp.drawRightString(A4[0] - 1.6 * cm, 1.32 * cm, label.format(page=page, pages=pages))
-        stamp.showPage()
-    stamp.save()
-    for page, number in zip(writer.pages, PdfReader(numbers).pages, strict=True):
-        page.merge_page(number)
-        page.compress_content_streams()  # merging leaves the page's drawing uncompressed
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/" + _NUMBER_FONT),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    save = writer._add_object(save)
+    for number, page in enumerate(writer.pages, start=1):
+        text = label.format(page=number, pages=pages)
+        x = A4[0] - 1.6 * cm - stringWidth(text, _NUMBER_FONT, _NUMBER_SIZE)
+        escaped = text.encode("cp1252").replace(b"\\", b"\\\\")
+        escaped = escaped.replace(b"(", b"\\(").replace(b")", b"\\)")
+        stamp = DecodedStreamObject()
+        stamp.set_data(
+            b"Q q .33 .33 .33 rg BT /FPageNumber %s Tf %s %s Td (%s) Tj ET Q\n"
+            % (_pdf_number(_NUMBER_SIZE), _pdf_number(x), _pdf_number(1.32 * cm), escaped)
+        )
+        contents = page.raw_get("/Contents")
+        contents = contents.get_object() if isinstance(contents, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *contents, writer._add_object(stamp)])
+        resources = page["/Resources"]
+        fonts = resources.get("/Font")
+        if fonts is None:
+            fonts = resources[NameObject("/Font")] = DictionaryObject()
+        fonts.get_object()[NameObject("/FPageNumber")] = font
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _pdf_number(value: float) -> bytes:
+    return (f"{value:.3f}".rstrip("0").rstrip(".")).encode()
 
 
 def _name(package: Package, what: str) -> str:
@@ -217,7 +296,7 @@ def form_pdf(form_id: int, actor: Actor) -> Printed:
     """One form the actor may see; NotFound otherwise."""
     form = visible_form(form_id, actor)
     what = f"afdeling-{form.estate.number}" if form.estate else "styringsrapport"
-    return Printed(_name(form.package, what), _render(form.package, [_form_html(form)], []))
+    return Printed(_name(form.package, what), _render(form.package, [_form_html(form)], 1, []))
 
 
 def _scope(forms: list[Form]) -> str:
@@ -256,14 +335,9 @@ def package_pdf(
     package_id: int, actor: Actor, progress: Callable[[int], None] | None = None
 ) -> Printed:
     """The whole package as the actor may see it: the report, each estate form, the list of
-    attachments; `progress` hears the percentage done after each form."""
+    attachments; `progress` hears the percentage done as the forms are laid out."""
     package = visible_package(package_id, actor)
     forms = package_forms(package, actor)
-    bodies = []
-    for index, form in enumerate(forms, start=1):
-        bodies.append(_form_html(form))
-        if progress is not None:
-            progress(int(90 * index / len(forms)))
     attachments = list(
         db.session.scalars(
             select(Attachment)
@@ -271,7 +345,9 @@ def package_pdf(
             .order_by(Attachment.uploaded_at, Attachment.id)
         )
     )
-    content = _render(package, bodies, attachments)
+
+    bodies = (_form_html(form) for form in forms)
+    content = _render(package, bodies, len(forms), attachments, progress)
     return Printed(_name(package, "dokumentationspakke"), content)
 
 
