@@ -328,6 +328,8 @@ def claim_for(user: AppUser) -> Invitation | None:
     if _still_grantable(invitation):
         db.session.rollback()
         return None
+    # the login made the user with no role; the invitation gives its affiliation's
+    user.roles = [_role_for(invitation)]
     _take(invitation, user)
     db.session.commit()
     return invitation

@@ -23,7 +23,7 @@ from flask_login import login_user, logout_user
 from app import saml
 from app.rules.nemlogin import read_claims
 from app.rules.violations import Violation
-from app.services import nemlogin
+from app.services import invitations, nemlogin
 from app.services.nemlogin import LoginRefused
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,10 @@ class NemLogInAuthView(AuthSAMLView):
         session["saml_name_id"] = checked.name_id
         session["saml_session_index"] = checked.session_index
         login_user(user, remember=False)
-        if created:
+        if created and invitations.claim_for(user) is not None:
+            # invited by a local administrator: the rights come with this first login
+            flash(gettext("Du er logget ind med de rettigheder, du blev inviteret med."), "info")
+        elif created:
             flash(
                 gettext(
                     "Du er oprettet som bruger hos %(affiliation)s. Du får adgang til "

@@ -518,3 +518,32 @@ def test_the_demo_world_may_keep_passwords_for_everyone(saml_app, browser, monke
     answer = password_login(browser, "bo")
     assert answer.location != "/login/"
     assert logged_in_as(browser) == "bo"
+
+
+def test_a_colleague_invited_by_a_local_administrator_gets_the_rights_at_the_first_login(
+    saml_app, idp, browser, db
+):
+    """bo, local administrator of 101, invites first@mitid.test to read and fill in; the
+    colleague's first login with MitID Erhverv under 101's CVR number takes the invitation."""
+    from app.models import UserRight
+    from app.security import actor_for
+    from app.services import invitations
+
+    bo = db.session.scalar(select(AppUser).where(AppUser.username == "bo"))
+    invitations.invite(
+        actor_for(bo),
+        "first@mitid.test",
+        "Mette",
+        "Jensen",
+        ["READ", "FILL_AND_SEND"],
+        [],
+    )
+    db.session.commit()
+    you, answer = log_in(saml_app, idp, browser, cvr="30010108", subject="urn:uuid:first")
+    page = page_after(you, answer)
+    assert "Du er logget ind med de rettigheder, du blev inviteret med." in page
+    (user,) = nemlogin_users(db)
+    assert [role.name for role in user.roles] == ["Boligorganisation"]
+    granted = set(db.session.scalars(select(UserRight.right).where(UserRight.user_id == user.id)))
+    assert {r.value for r in granted} == {"READ", "FILL_AND_SEND"}
+    assert you.get("/packageview/list/").status_code == 200
