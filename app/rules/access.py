@@ -91,6 +91,11 @@ def acting_organisation_ids(
     return frozenset({own_id, *administered})
 
 
+# the user name of an API key's holder (app/services/api_keys.py): never one a person logs in
+# with, and managed on the key's screen, not among the people's rights
+KEY_HOLDER_PREFIX = "api-"
+
+
 def role_for_organisation(kind: OrganisationKind) -> Role:
     return Role.HOUSING if kind == OrganisationKind.HOUSING else Role.ADMINISTRATION
 

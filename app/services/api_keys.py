@@ -19,15 +19,14 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import AppUser, Organisation
-from app.rules.access import Actor, role_for_organisation
+from app.rules.access import KEY_HOLDER_PREFIX, Actor, role_for_organisation
 from app.rules.enums import N_, Right
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
 from app.services.rights import administered_ids, write_rights
 
-# the user name of a key's holder: never one a person logs in with
-HOLDER_PREFIX = "api-"
+HOLDER_PREFIX = KEY_HOLDER_PREFIX
 NAME_MAX = 100
 
 

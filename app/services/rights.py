@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from app.extensions import db
 from app.models import AppUser, AuditEntry, Organisation, UserOrganisation, UserRight
-from app.rules.access import Actor
+from app.rules.access import KEY_HOLDER_PREFIX, Actor
 from app.rules.enums import N_, Right
 from app.rules.rights import Holder, applicable_rights, check_grant
 from app.rules.violations import Violation
@@ -95,6 +95,14 @@ def organisation_names(ids: Iterable[int]) -> dict[int, str]:
     return {o.id: str(o) for o in organisations}
 
 
+# a person of an organisation or a municipality: not LBF's staff, and not an API key's holder,
+# whose rights are set when the key is made (app/services/api_keys.py)
+_A_PERSON = and_(
+    or_(AppUser.organisation_id.is_not(None), AppUser.municipality_id.is_not(None)),
+    AppUser.username.not_like(KEY_HOLDER_PREFIX + "%"),
+)
+
+
 def managed_users(actor: Actor, organisation_id=None, municipality_id=None) -> list[AppUser]:
     """The users whose rights the actor manages: a local administrator its own organisation's
     or municipality's (itself included), LBF everyone's of an organisation or municipality,
@@ -102,7 +110,7 @@ def managed_users(actor: Actor, organisation_id=None, municipality_id=None) -> l
     ensure_may_manage(actor)
     query = select(AppUser).where(
         row_filter(AppUser, actor),
-        or_(AppUser.organisation_id.is_not(None), AppUser.municipality_id.is_not(None)),
+        _A_PERSON,
     )
     if organisation_id is not None:
         query = query.where(AppUser.organisation_id == organisation_id)
@@ -123,7 +131,7 @@ def user_for(actor: Actor, user_id: int) -> AppUser:
         select(AppUser).where(
             AppUser.id == user_id,
             row_filter(AppUser, actor),
-            or_(AppUser.organisation_id.is_not(None), AppUser.municipality_id.is_not(None)),
+            _A_PERSON,
         )
     )
     if user is None:

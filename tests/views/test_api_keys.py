@@ -209,3 +209,15 @@ def test_only_a_local_administrator_makes_keys_and_a_key_acts_for_what_its_maker
 
     granted = set(db.session.scalars(select(UserRight.right).where(UserRight.user_id == holder)))
     assert {r.value for r in granted} == {"READ", "FILL_AND_SEND"}
+
+
+def test_a_keys_holder_is_not_among_the_people_whose_rights_are_managed(world, db, login_as):
+    """The key's rights are set when it is made; the rights screen lists people only."""
+    client = login_as("bo")
+    make_key(client, name="Sagssystem")
+    from app.models import AppUser
+
+    holder = db.session.scalar(select(AppUser).where(AppUser.username.like("api-%")))
+    page = client.get("/rights/").get_data(as_text=True)
+    assert "Sagssystem" not in page and holder.username not in page
+    assert client.get(f"/rights/{holder.id}").status_code == 404
