@@ -21,9 +21,12 @@ class ApiKeyView(BaseView):
         """The organisation whose keys are shown: the user's own; LBF names one."""
         if actor.is_lbf:
             try:
-                return int(request.values.get("organisation", ""))
+                organisation_id = int(request.values.get("organisation", ""))
             except ValueError:
                 abort(404)
+            if not 0 < organisation_id < 2**31:
+                abort(404)  # no such organisation, and no number the database could hold
+            return organisation_id
         if actor.organisation_id is None:
             abort(404)
         return actor.organisation_id

@@ -138,6 +138,7 @@ def test_lbf_manages_any_organisations_keys(world, db, login_as):
     key, uuid = make_key(client, organisation=nord)
     assert uuid in client.get(f"/api-keys/?organisation={nord}").get_data(as_text=True)
     assert client.get("/api-keys/?organisation=x").status_code == 404
+    assert client.get("/api-keys/?organisation=99999999999999999999").status_code == 404
 
 
 def test_a_key_without_a_name_is_refused_and_nothing_is_made(world, db, login_as):
