@@ -36,6 +36,7 @@ from app.services.rights import (
     ensure_may_manage,
     granter_of,
     holder_of,
+    lock_users,
     organisation_names,
     write_rights,
 )
@@ -216,10 +217,12 @@ def _lock(invitation_id: int) -> Invitation:
 
 def _still_grantable(invitation: Invitation) -> list[Violation]:
     """The inviter must still hold what the invitation gives (nobody grants more than they
-    hold, also when the grant takes effect)."""
-    inviter = (
-        db.session.get(AppUser, invitation.invited_by_id) if invitation.invited_by_id else None
-    )
+    hold, also when the grant takes effect): judged under the inviter's row lock, which every
+    change of the inviter's rights takes, on the rights read after it."""
+    if invitation.invited_by_id is None:
+        return [VOID]
+    lock_users(invitation.invited_by_id)
+    inviter = db.session.get(AppUser, invitation.invited_by_id, populate_existing=True)
     if inviter is None or not inviter.active:
         return [VOID]
     blank = Holder(None, invitation.organisation_id, invitation.municipality_id)

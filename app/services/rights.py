@@ -155,7 +155,7 @@ def history(actor: Actor, user: AppUser) -> list[AuditEntry]:
     )
 
 
-def _lock_users(*user_ids: int | None) -> None:
+def lock_users(*user_ids: int | None) -> None:
     """The row locks of the users a grant depends on, in id order (every grant takes them in
     the same order)."""
     for user_id in sorted({u for u in user_ids if u is not None}):
@@ -169,7 +169,7 @@ def set_rights(actor: Actor, user_id: int, rights: Iterable[str], acts_for: Iter
     rights = _parse_rights(rights)
     acts_for = frozenset(acts_for)
     user = user_for(actor, user_id)
-    _lock_users(user.id, actor.user_id)
+    lock_users(user.id, actor.user_id)
     db.session.refresh(user)
     holder, granter = holder_of(user), granter_of(actor)
     administered = administered_ids(user.organisation_id)
