@@ -204,13 +204,8 @@ def write_rights(
             select(UserOrganisation).where(UserOrganisation.user_id == user.id)
         )
     }
-    changed = False
-    if set(stored) != rights:
-        for right, row in stored.items():
-            if right not in rights:
-                db.session.delete(row)
-        for right in rights - set(stored):
-            db.session.add(UserRight(user_id=user.id, right=right))
+    rights_changed = _replace(stored, rights, lambda r: UserRight(user_id=user.id, right=r))
+    if rights_changed:
         audit.record(
             "rights",
             "AppUser",
@@ -220,14 +215,11 @@ def write_rights(
             new=rights_text(rights),
             user_id=by_user_id,
         )
-        changed = True
-    if set(granted) != acts_for:
+    acts_for_changed = _replace(
+        granted, acts_for, lambda o: UserOrganisation(user_id=user.id, organisation_id=o)
+    )
+    if acts_for_changed:
         names = organisation_names(set(granted) | acts_for)
-        for organisation_id, row in granted.items():
-            if organisation_id not in acts_for:
-                db.session.delete(row)
-        for organisation_id in acts_for - set(granted):
-            db.session.add(UserOrganisation(user_id=user.id, organisation_id=organisation_id))
         audit.record(
             "rights",
             "AppUser",
@@ -237,10 +229,21 @@ def write_rights(
             new=_names_text(acts_for, names),
             user_id=by_user_id,
         )
-        changed = True
     db.session.flush()
     db.session.expire(user, ["granted_rights", "granted_organisations"])
-    return changed
+    return rights_changed or acts_for_changed
+
+
+def _replace(rows: dict, wanted: frozenset, make) -> bool:
+    """The stored `rows` (by key) made `wanted`: the others deleted, the missing made;
+    returns whether anything changed."""
+    if set(rows) == wanted:
+        return False
+    for key, row in rows.items():
+        if key not in wanted:
+            db.session.delete(row)
+    db.session.add_all(make(key) for key in wanted - set(rows))
+    return True
 
 
 def rights_text(rights: Iterable[Right]) -> str:
