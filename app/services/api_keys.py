@@ -21,10 +21,11 @@ from app.extensions import db
 from app.models import AppUser, Organisation
 from app.rules.access import KEY_HOLDER_PREFIX, Actor, role_for_organisation
 from app.rules.enums import N_, Right
+from app.rules.rights import effective_rights
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
-from app.services.rights import administered_ids, write_rights
+from app.services.rights import administered_ids, granter_of, lock_users, write_rights
 
 HOLDER_PREFIX = KEY_HOLDER_PREFIX
 NAME_MAX = 100
@@ -112,12 +113,18 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
     db.session.add(holder)
     db.session.flush()
     # nobody grants more than they hold: the key gets the reading and filling its maker
-    # holds, for the administered organisations its maker acts for
+    # holds, for the administered organisations its maker acts for, as stored now (under
+    # the maker's row lock, which every change of the maker's rights takes)
+    if not actor.is_lbf:
+        lock_users(actor.user_id)
+    maker = granter_of(actor)
     administered = administered_ids(organisation.id)
-    acts_for = administered if actor.is_lbf else administered & actor.organisation_ids
-    write_rights(
-        holder, {r for r in KEY_RIGHTS if actor.holds(r)}, acts_for, by_user_id=actor.user_id
-    )
+    if maker.is_lbf:
+        rights, acts_for = KEY_RIGHTS, administered
+    else:
+        rights = KEY_RIGHTS & effective_rights(maker.rights)
+        acts_for = administered & maker.acts_for
+    write_rights(holder, rights, acts_for, by_user_id=actor.user_id)
     made = sm.create_api_key(holder, name)
     if made is None:
         raise FormError(N_("Nøglen kunne ikke laves. Prøv igen."))

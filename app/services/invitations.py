@@ -130,6 +130,8 @@ def invite(
     rights, acts_for = _parse_rights(rights), frozenset(acts_for)
     email = (email or "").strip()
     invited = Holder(None, organisation_id, municipality_id, rights, acts_for)
+    if not actor.is_lbf:
+        lock_users(actor.user_id)  # judged on the inviter's rights as stored now
     violations = check_invitation(
         granter_of(actor),
         invited,

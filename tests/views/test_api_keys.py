@@ -222,3 +222,33 @@ def test_a_keys_holder_is_not_among_the_people_whose_rights_are_managed(world, d
     page = client.get("/rights/").get_data(as_text=True)
     assert "Sagssystem" not in page and holder.username not in page
     assert client.get(f"/rights/{holder.id}").status_code == 404
+
+
+def test_a_key_gets_the_rights_its_maker_holds_when_it_is_made_not_when_the_request_began(
+    world, db
+):
+    """adm's request began while adm could fill in for 751 and 752; LBF withdrew filling and
+    752 a moment before the key is made: the key reads 751 only."""
+    from app.models import AppUser, UserOrganisation, UserRight
+    from app.services import api_keys
+    from app.services import rights as rights_service
+    from tests.services.test_filling import actor
+
+    def organisation(number):
+        return db.session.scalar(select(Organisation.id).where(Organisation.number == number))
+
+    as_the_request_began = actor(db, "adm")
+    adm = db.session.scalar(select(AppUser).where(AppUser.username == "adm"))
+    rights_service.set_rights(
+        actor(db, "lbf"), adm.id, ["READ", "LOCAL_ADMIN"], [organisation(751)]
+    )
+    api_keys.create_key(as_the_request_began, organisation(900), "Sagssystem")
+    holder = db.session.scalar(select(AppUser.id).where(AppUser.username.like("api-%")))
+    rights = set(db.session.scalars(select(UserRight.right).where(UserRight.user_id == holder)))
+    acts_for = set(
+        db.session.scalars(
+            select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == holder)
+        )
+    )
+    assert {r.value for r in rights} == {"READ"}
+    assert acts_for == {organisation(751)}
