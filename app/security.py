@@ -85,9 +85,15 @@ def actor_for(user) -> Actor:
                 select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)
             )
         )
-        administered = db.session.scalars(
-            select(Organisation.id).where(Organisation.administered_by_id == user.organisation_id)
+        administered = frozenset(
+            db.session.scalars(
+                select(Organisation.id).where(
+                    Organisation.administered_by_id == user.organisation_id
+                )
+            )
         )
+        if Right.ALL_ADMINISTERED in rights:
+            granted |= administered
         organisation_ids = acting_organisation_ids(user.organisation_id, administered, granted)
     return Actor(
         user_id=user.id,

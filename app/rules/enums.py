@@ -168,6 +168,9 @@ class Right(LabelledEnum):
     PROCESS = "PROCESS"
     STATISTICS = "STATISTICS"
     LOCAL_ADMIN = "LOCAL_ADMIN"
+    # for a user of an administering organisation: every organisation it administers, also
+    # those that come under it later
+    ALL_ADMINISTERED = "ALL_ADMINISTERED"
 
     @classmethod
     def _labels(cls):
@@ -177,6 +180,9 @@ class Right(LabelledEnum):
             cls.PROCESS: N_("Behandle dokumentationspakker (frister, retur, møde, redegørelse)"),
             cls.STATISTICS: N_("Se statistik"),
             cls.LOCAL_ADMIN: N_("Lokal administrator (give rettigheder og invitere kolleger)"),
+            cls.ALL_ADMINISTERED: N_(
+                "Handle for alle administrerede organisationer, også dem, der kommer til"
+            ),
         }
 
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from app.rules.enums import N_, Right
 from app.rules.violations import Violation
 
-ORGANISATION_RIGHTS = (Right.READ, Right.FILL_AND_SEND, Right.STATISTICS, Right.LOCAL_ADMIN)
+ORGANISATION_RIGHTS = (
+    Right.READ,
+    Right.FILL_AND_SEND,
+    Right.STATISTICS,
+    Right.LOCAL_ADMIN,
+    Right.ALL_ADMINISTERED,
+)
 MUNICIPALITY_RIGHTS = (Right.READ, Right.PROCESS, Right.STATISTICS, Right.LOCAL_ADMIN)
 # a right that works on packages lets its holder read them
 READING_RIGHTS = frozenset({Right.READ, Right.FILL_AND_SEND, Right.PROCESS})
@@ -50,6 +56,14 @@ def effective_rights(rights: Iterable[Right]) -> frozenset[Right]:
     """The rights held, with reading implied by filling in or processing packages."""
     rights = frozenset(rights)
     return rights | {Right.READ} if rights & READING_RIGHTS else rights
+
+
+def held_organisations(holder: Holder, administered: Iterable[int]) -> frozenset[int]:
+    """The administered organisations the holder acts for: those granted one by one, and
+    with `ALL_ADMINISTERED` every one its organisation administers now (`administered`)."""
+    if Right.ALL_ADMINISTERED in holder.rights:
+        return holder.acts_for | frozenset(administered)
+    return holder.acts_for
 
 
 def applicable_rights(organisation_id: int | None, municipality_id: int | None) -> tuple:
@@ -86,6 +100,7 @@ def check_grant(
     administered organisations it holds itself, for the users of its own organisation or
     municipality, and never its own."""
     rights, acts_for, names = frozenset(rights), frozenset(acts_for), names or {}
+    administered = frozenset(administered)
     if holder.organisation_id is None and holder.municipality_id is None:
         return [
             Violation(
@@ -125,6 +140,18 @@ def check_grant(
                 right,
             )
         )
+    if Right.ALL_ADMINISTERED in rights - holder.rights - misplaced and not administered:
+        misplaced |= {Right.ALL_ADMINISTERED}
+        violations.append(
+            _right(
+                "nothing_administered",
+                N_(
+                    "Rettigheden »%(right)s« kan kun gives i en organisation, der administrerer "
+                    "andre organisationer."
+                ),
+                Right.ALL_ADMINISTERED,
+            )
+        )
     if not granter.is_lbf:
         held = effective_rights(granter.rights)
         for right in sorted((rights ^ holder.rights) - held - misplaced):
@@ -138,7 +165,7 @@ def check_grant(
                     right,
                 )
             )
-    foreign = acts_for - holder.acts_for - frozenset(administered)
+    foreign = acts_for - holder.acts_for - administered
     for organisation_id in sorted(foreign):
         violations.append(
             _organisation(
@@ -149,7 +176,8 @@ def check_grant(
             )
         )
     if not granter.is_lbf:
-        for organisation_id in sorted((acts_for ^ holder.acts_for) - granter.acts_for - foreign):
+        held_by_granter = held_organisations(granter, administered)
+        for organisation_id in sorted((acts_for ^ holder.acts_for) - held_by_granter - foreign):
             violations.append(
                 _organisation(
                     "organisation_not_held",

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import AppUser, Organisation
 from app.rules.access import KEY_HOLDER_PREFIX, Actor, role_for_organisation
 from app.rules.enums import N_, Right
-from app.rules.rights import effective_rights
+from app.rules.rights import effective_rights, held_organisations
 from app.services import audit
 from app.services.errors import FormError, NotFound
 from app.services.reading import now
@@ -45,8 +45,9 @@ class KeyRow:
         return self.revoked_on is None
 
 
-# what a key may do: read and fill the organisation's packages (sending stays with people)
-KEY_RIGHTS = frozenset({Right.READ, Right.FILL_AND_SEND})
+# what a key may do: read and fill the organisation's packages (sending stays with people),
+# for every administered organisation if its maker acts for all
+KEY_RIGHTS = frozenset({Right.READ, Right.FILL_AND_SEND, Right.ALL_ADMINISTERED})
 
 
 def may_manage(actor: Actor, organisation_id: int) -> bool:
@@ -123,7 +124,7 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
         rights, acts_for = KEY_RIGHTS, administered
     else:
         rights = KEY_RIGHTS & effective_rights(maker.rights)
-        acts_for = administered & maker.acts_for
+        acts_for = administered & held_organisations(maker, administered)
     write_rights(holder, rights, acts_for, by_user_id=actor.user_id)
     made = sm.create_api_key(holder, name)
     if made is None:

@@ -238,8 +238,15 @@ def _user(
     user.municipality_id = municipality.id if municipality else None
     if organisation is None and municipality is None:
         return user  # LBF holds every right by its role
-    if rights is None:
-        rights = MUNICIPALITY_RIGHTS if municipality else ORGANISATION_RIGHTS
+    if rights is None and municipality is not None:
+        rights = MUNICIPALITY_RIGHTS
+    elif rights is None:
+        # every organisation administered, now and later, where it administers any
+        rights = [
+            r
+            for r in ORGANISATION_RIGHTS
+            if r != Right.ALL_ADMINISTERED or organisation.administered
+        ]
     if acts_for is None:
         acts_for = organisation.administered if organisation else []
     for right in rights:

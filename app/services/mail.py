@@ -17,10 +17,11 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 
 from app.extensions import db
 from app.models import AppUser, MailMessage, Municipality, Package, UserOrganisation, UserRight
+from app.rules.enums import Right
 from app.rules.rights import READING_RIGHTS
 from app.services.reading import now
 
@@ -51,6 +52,12 @@ def package_addresses(package: Package) -> list[str]:
     granted = select(UserOrganisation.user_id).where(
         UserOrganisation.organisation_id == package.organisation_id
     )
+    if package.organisation.administered_by_id == package.administered_by_id:
+        # administered by the same organisation still: also those acting for all it administers
+        granted = union(
+            granted,
+            select(UserRight.user_id).where(UserRight.right == Right.ALL_ADMINISTERED),
+        )
     return sorted(
         set(
             db.session.scalars(

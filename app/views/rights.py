@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Municipality, Organisation
 from app.rules.enums import Right
-from app.rules.rights import effective_rights
+from app.rules.rights import effective_rights, held_organisations
 from app.security import current_actor
 from app.services import invitations
 from app.services import rights as service
@@ -118,6 +118,7 @@ class UserRightsView(BaseView):
             subject=user,
             holder=holder,
             granter=granter,
+            held_orgs=held_organisations(granter, shown),
             own=user.id == actor.user_id and not actor.is_lbf,
             choices=service.rights_choices(user),
             administered=administered + [o for o in earlier if o is not None],
@@ -158,10 +159,12 @@ class UserRightsView(BaseView):
         else:
             choices = service.rights_choices(actor)
             administered = service.administered_of(actor.organisation_id)
+        granter = service.granter_of(actor)
         page = self.render_template(
             "rights_invite.html",
             actor=actor,
-            granter=service.granter_of(actor),
+            granter=granter,
+            held_orgs=held_organisations(granter, [o.id for o in administered]),
             choices=choices,
             administered=administered,
             values=values,

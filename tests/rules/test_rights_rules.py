@@ -15,6 +15,7 @@ from app.rules.rights import (
 )
 
 R, F, P, S, A = Right.READ, Right.FILL_AND_SEND, Right.PROCESS, Right.STATISTICS, Right.LOCAL_ADMIN
+EVERY = Right.ALL_ADMINISTERED
 ALL_ORGANISATION = frozenset({R, F, S, A})
 ORG, OTHER_ORG, TOWN = 10, 20, 7
 ADMINISTERED = {11, 12}
@@ -33,7 +34,7 @@ def codes(violations):
 
 
 def test_an_organisation_and_a_municipality_hold_different_rights():
-    assert applicable_rights(ORG, None) == (R, F, S, A) == ORGANISATION_RIGHTS
+    assert applicable_rights(ORG, None) == (R, F, S, A, EVERY) == ORGANISATION_RIGHTS
     assert applicable_rights(None, TOWN) == (R, P, S, A) == MUNICIPALITY_RIGHTS
     assert applicable_rights(None, None) == ()
 
@@ -100,6 +101,30 @@ def test_nobody_grants_an_administered_organisation_they_do_not_act_for():
     assert [(v.code, v.field, v.params_dict()) for v in violations] == [
         ("organisation_not_held", "acts_for", {"organisation": "12 Tolv"})
     ]
+
+
+def test_acting_for_every_administered_organisation_holds_each_of_them_for_granting():
+    """A local administrator acting for all 11 and 12 (and any to come), granted none one
+    by one, grants each of them; one acting for 11 only may not give all."""
+    granter = Holder(4, organisation_id=ORG, rights=frozenset({R, F, A, EVERY}))
+    assert check_grant(granter, COLLEAGUE, {R}, {11, 12}, ADMINISTERED) == []
+    assert check_grant(granter, COLLEAGUE, {R, EVERY}, set(), ADMINISTERED) == []
+    one_only = Holder(4, organisation_id=ORG, rights=frozenset({R, A}), acts_for=frozenset({11}))
+    violations = check_grant(one_only, COLLEAGUE, {R, EVERY}, set(), ADMINISTERED)
+    assert [(v.code, v.params_dict()) for v in violations] == [("right_not_held", {"right": EVERY})]
+
+
+def test_acting_for_every_administered_organisation_is_given_only_where_some_are_administered():
+    violations = check_grant(LBF, COLLEAGUE, {R, EVERY}, set(), set())
+    assert [(v.code, v.field) for v in violations] == [("nothing_administered", "rights")]
+    assert check_grant(LBF, COLLEAGUE, {R, EVERY}, set(), ADMINISTERED) == []
+    # one who holds it when its organisation administers none any more keeps it or loses it
+    holder = Holder(3, organisation_id=ORG, rights=frozenset({R, EVERY}))
+    assert check_grant(LBF, holder, {R, EVERY, S}, set(), set()) == []
+    assert check_grant(LBF, holder, {R}, set(), set()) == []
+    # a municipality's user acts for no organisation
+    town_user = Holder(6, municipality_id=TOWN)
+    assert codes(check_grant(LBF, town_user, {R, EVERY}, set(), set())) == ["not_applicable"]
 
 
 def test_only_an_organisation_the_users_organisation_administers_can_be_granted():

@@ -27,6 +27,7 @@ from app.services.transitions import Refused
 from tests.services.test_filling import actor, package_of
 
 R, F, S, A = Right.READ, Right.FILL_AND_SEND, Right.STATISTICS, Right.LOCAL_ADMIN
+EVERY = Right.ALL_ADMINISTERED
 PASSWORD = "et-langt-kodeord"
 
 
@@ -104,7 +105,8 @@ def test_a_user_who_is_no_local_administrator_may_not_grant(world, db):
     with pytest.raises(Refused) as refused:
         service.set_rights(actor(db, "adm2"), user(db, "adm").id, ["READ"], [])
     assert [v.code for v in refused.value.violations] == ["not_local_admin"]
-    assert rights_of(db, "adm") == {R, F, S, A}
+    # the demo's administrator of 900 acts for all 900 administers
+    assert rights_of(db, "adm") == {R, F, S, A, EVERY}
 
 
 def test_a_local_administrator_does_not_reach_another_organisations_users(world, db):
@@ -317,3 +319,81 @@ def test_package_mail_reaches_the_users_who_may_read_the_package(world, db):
         "adm@demo.styringsdialog.dk",
     ]
     assert mail.package_addresses(package_of(db, 752)) == ["adm@demo.styringsdialog.dk"]
+
+
+# --- acting for every administered organisation ----------------------------------------------
+
+
+def test_acting_for_all_administered_reaches_an_organisation_that_comes_under_it_later(
+    world, db, app
+):
+    """851 comes under 900's administration after the grants were made, and 2027 is opened:
+    adm, who acts for all 900 administers, reads and fills 851's package, hears of it, and
+    may give it to adm2; adm2, granted 751 only, does none of it until then."""
+    from app.models import Package
+    from app.services.year_opening import open_year
+
+    nord = db.session.get(Organisation, organisation_id(db, 851))
+    nord.administered_by_id = organisation_id(db, 900)
+    db.session.commit()
+    open_year(2027, app.config["QUESTIONNAIRE_VERSION"])
+    package = package_of(db, 851, year=2027)
+    assert package.administered_by_id == organisation_id(db, 900)
+
+    adm, adm2 = actor(db, "adm"), actor(db, "adm2")
+    assert adm.may_act_for_package(nord.id, package.administered_by_id)
+    assert package.id in {p.id for p in db.session.scalars(visible(Package, adm))}
+    assert not adm2.may_read_package(nord.id, package.administered_by_id)
+    assert package.id not in {p.id for p in db.session.scalars(visible(Package, adm2))}
+    assert "adm@demo.styringsdialog.dk" in mail.package_addresses(package)
+    assert "adm2@demo.styringsdialog.dk" not in mail.package_addresses(package)
+
+    # adm holds 851 through acting for all, so may give it one by one
+    service.set_rights(
+        adm,
+        user(db, "adm2").id,
+        ["READ", "FILL_AND_SEND", "STATISTICS"],
+        [
+            organisation_id(db, 751),
+            nord.id,
+        ],
+    )
+    assert actor(db, "adm2").may_act_for_package(nord.id, package.administered_by_id)
+
+
+def test_acting_for_all_administered_is_given_only_by_one_who_acts_for_all(world, db):
+    """adm2 made local administrator for 751 only may not give acting for all; adm may."""
+    adm2 = user(db, "adm2")
+    service.set_rights(
+        actor(db, "lbf"), adm2.id, ["READ", "LOCAL_ADMIN"], [organisation_id(db, 751)]
+    )
+    colleague = new_user(db, "kollega", 900)
+    with pytest.raises(Refused) as refused:
+        service.set_rights(actor(db, "adm2"), colleague.id, ["READ", "ALL_ADMINISTERED"], [])
+    assert [v.code for v in refused.value.violations] == ["right_not_held"]
+    service.set_rights(actor(db, "adm"), colleague.id, ["READ", "ALL_ADMINISTERED"], [])
+    assert rights_of(db, "kollega") == {R, EVERY}
+    assert actor(db, "kollega").organisation_ids == {
+        organisation_id(db, n) for n in (900, 751, 752)
+    }
+
+
+def test_a_package_opened_under_another_administrator_is_not_reached_by_acting_for_all(
+    world, db, app
+):
+    """751 leaves 900 after 2026 was opened (the change not yet applied to 2026): adm, acting
+    for all 900 administers now, neither reads 751's 2026 package nor hears of it."""
+    from app.models import Package
+
+    moved = db.session.get(Organisation, organisation_id(db, 751))
+    moved.administered_by_id = None
+    db.session.commit()
+    package = package_of(db, 751)
+    assert package.administered_by_id == organisation_id(db, 900)
+    # granted one by one as well in the demo: withdraw that, to leave acting for all alone
+    service.set_rights(
+        actor(db, "lbf"), user(db, "adm").id, ["READ", "FILL_AND_SEND", "ALL_ADMINISTERED"], []
+    )
+    adm = actor(db, "adm")
+    assert package.id not in {p.id for p in db.session.scalars(visible(Package, adm))}
+    assert "adm@demo.styringsdialog.dk" not in mail.package_addresses(package)

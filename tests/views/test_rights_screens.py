@@ -124,6 +124,30 @@ def test_a_local_administrator_grants_through_the_screen_and_sees_the_change_log
     assert "751 Aarhus Almene Boliger" in history  # the administered organisation withdrawn
 
 
+def test_acting_for_all_administered_stands_first_among_the_administered_organisations(
+    world, db, login_as
+):
+    """adm's organisation administers 751 and 752: acting for all of them, also those to
+    come, is offered above them and given through the screen; bo's organisation administers
+    none, so bo is not offered it."""
+    client = login_as("adm")
+    adm2 = user_id(db, "adm2")
+    page = client.get(f"/rights/{adm2}").get_data(as_text=True)
+    rights_part = page[page.index('id="rights-fieldset"') : page.index('id="acts-for-fieldset"')]
+    acts_for_part = page[page.index('id="acts-for-fieldset"') :]
+    assert "right-ALL_ADMINISTERED" not in rights_part
+    assert acts_for_part.index('id="right-ALL_ADMINISTERED"') < acts_for_part.index("751 Aarhus")
+    assert "også dem, der kommer til" in acts_for_part
+    response = client.post(
+        f"/rights/{adm2}", data={"rights": ["READ", "FILL_AND_SEND", "ALL_ADMINISTERED"]}
+    )
+    assert response.status_code == 302
+    assert rights_of(db, "adm2") == {Right.READ, Right.FILL_AND_SEND, Right.ALL_ADMINISTERED}
+    colleague(db, "kollega", number=101)
+    page = login_as("bo").get(f"/rights/{user_id(db, 'kollega')}").get_data(as_text=True)
+    assert "ALL_ADMINISTERED" not in page
+
+
 def test_a_refused_grant_says_why_in_danish_and_saves_nothing(world, db, login_as):
     client = login_as("adm")
     response = client.post(f"/rights/{user_id(db, 'adm2')}", data={"rights": ["READ", "PROCESS"]})
