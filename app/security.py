@@ -130,13 +130,12 @@ def _own_packages(actor: Actor):
     packages."""
     if not actor.reads_packages:
         return false()
-    return or_(
-        Package.organisation_id == actor.organisation_id,
-        and_(
-            Package.administered_by_id == actor.organisation_id,
-            Package.organisation_id.in_(actor.granted_organisation_ids),
-        ),
-    )
+    administered = Package.administered_by_id == actor.organisation_id
+    if not actor.acts_for_all_administered:
+        administered = and_(
+            administered, Package.organisation_id.in_(actor.granted_organisation_ids)
+        )
+    return or_(Package.organisation_id == actor.organisation_id, administered)
 
 
 def _located_packages(municipality_id: int):

@@ -43,6 +43,11 @@ class Actor:
     def is_anonymous(self) -> bool:
         return self.user_id is None
 
+    @property
+    def acts_for_all_administered(self) -> bool:
+        """Every organisation its organisation administers, also those that come later."""
+        return self.organisation_id is not None and Right.ALL_ADMINISTERED in self.rights
+
     def holds(self, right: Right) -> bool:
         """LBF holds every right; anyone else the rights granted (reading implied by filling
         in or processing packages)."""
@@ -59,15 +64,16 @@ class Actor:
 
     def package_in_scope(self, organisation_id: int, administered_by_id: int | None) -> bool:
         """A package of the user's own organisation, or of an administered organisation the
-        user was granted whose package was opened under the user's organisation (a change of
-        administrator reaches an opened year only when LBF applies it)."""
+        user was granted (or of any, acting for all) whose package was opened under the user's
+        organisation (a change of administrator reaches an opened year only when LBF applies
+        it)."""
         if self.is_lbf:
             return True
         if not self.is_organisation or not self.rights:
             return False
         return organisation_id == self.organisation_id or (
             administered_by_id == self.organisation_id
-            and organisation_id in self.granted_organisation_ids
+            and (self.acts_for_all_administered or organisation_id in self.granted_organisation_ids)
         )
 
     def may_read_package(self, organisation_id: int, administered_by_id: int | None) -> bool:

@@ -47,30 +47,29 @@ def queue(event_key: str, recipient: str | None, subject: str, body: str, packag
 
 def package_addresses(package: Package) -> list[str]:
     """Who hears of a package: the active users who may read it, of its organisation and of
-    the organisation administering it in the package's year (those granted the organisation)."""
+    the organisation administering it in the package's year (those granted the organisation,
+    or acting for all it administers)."""
     readers = select(UserRight.user_id).where(UserRight.right.in_(READING_RIGHTS))
-    granted = select(UserOrganisation.user_id).where(
-        UserOrganisation.organisation_id == package.organisation_id
-    )
-    if package.organisation.administered_by_id == package.administered_by_id:
-        # administered by the same organisation still: also those acting for all it administers
+    of_the_package = AppUser.organisation_id == package.organisation_id
+    if package.administered_by_id is not None:
         granted = union(
-            granted,
+            select(UserOrganisation.user_id).where(
+                UserOrganisation.organisation_id == package.organisation_id
+            ),
             select(UserRight.user_id).where(UserRight.right == Right.ALL_ADMINISTERED),
+        )
+        of_the_package = or_(
+            of_the_package,
+            and_(
+                AppUser.organisation_id == package.administered_by_id,
+                AppUser.id.in_(granted),
+            ),
         )
     return sorted(
         set(
             db.session.scalars(
                 select(AppUser.email).where(
-                    AppUser.active.is_(True),
-                    AppUser.id.in_(readers),
-                    or_(
-                        AppUser.organisation_id == package.organisation_id,
-                        and_(
-                            AppUser.organisation_id == package.administered_by_id,
-                            AppUser.id.in_(granted),
-                        ),
-                    ),
+                    AppUser.active.is_(True), AppUser.id.in_(readers), of_the_package
                 )
             )
         )

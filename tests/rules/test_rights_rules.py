@@ -218,6 +218,22 @@ def test_a_user_acts_for_the_administered_organisations_it_was_granted_only():
     assert not actor.may_act_for_package(11, OTHER_ORG)
 
 
+def test_acting_for_all_administered_reaches_every_package_opened_under_the_organisation():
+    """13 was administered by ORG when its package was opened (and is no longer): one acting
+    for all reaches that package as well; never one opened under another administrator."""
+    actor = organisation_actor({R, F, EVERY})
+    assert actor.acts_for_all_administered
+    assert actor.may_act_for_package(11, ORG) and actor.may_act_for_package(13, ORG)
+    assert not actor.may_read_package(11, OTHER_ORG)
+    town = Actor(
+        user_id=4,
+        roles=frozenset({Role.MUNICIPALITY}),
+        municipality_id=TOWN,
+        rights=frozenset({R, EVERY}),
+    )
+    assert not town.acts_for_all_administered
+
+
 def test_reading_alone_reads_packages_but_neither_fills_in_nor_sends_them():
     reader = organisation_actor({R})
     assert reader.may_read_package(ORG, None) and not reader.may_act_for_package(ORG, None)

@@ -378,12 +378,14 @@ def test_acting_for_all_administered_is_given_only_by_one_who_acts_for_all(world
     }
 
 
-def test_a_package_opened_under_another_administrator_is_not_reached_by_acting_for_all(
+def test_a_package_opened_under_the_administrator_stays_with_one_acting_for_all_after_a_move(
     world, db, app
 ):
-    """751 leaves 900 after 2026 was opened (the change not yet applied to 2026): adm, acting
-    for all 900 administers now, neither reads 751's 2026 package nor hears of it."""
+    """751 leaves 900 after 2026 was opened, the change not yet applied to 2026: adm, acting
+    for all 900 administers, still reads 751's 2026 package (opened under 900) and hears of
+    it, as one granted 751 by name would; 751's own data is no longer adm's."""
     from app.models import Package
+    from app.services.year_opening import open_year
 
     moved = db.session.get(Organisation, organisation_id(db, 751))
     moved.administered_by_id = None
@@ -395,5 +397,13 @@ def test_a_package_opened_under_another_administrator_is_not_reached_by_acting_f
         actor(db, "lbf"), user(db, "adm").id, ["READ", "FILL_AND_SEND", "ALL_ADMINISTERED"], []
     )
     adm = actor(db, "adm")
-    assert package.id not in {p.id for p in db.session.scalars(visible(Package, adm))}
-    assert "adm@demo.styringsdialog.dk" not in mail.package_addresses(package)
+    assert package.id in {p.id for p in db.session.scalars(visible(Package, adm))}
+    assert adm.may_act_for_package(moved.id, package.administered_by_id)
+    assert "adm@demo.styringsdialog.dk" in mail.package_addresses(package)
+    assert not adm.may_act_for(moved.id)
+    # 2027, opened after the move, is not 900's
+    open_year(2027, app.config["QUESTIONNAIRE_VERSION"])
+    later = package_of(db, 751, year=2027)
+    assert later.administered_by_id is None
+    assert later.id not in {p.id for p in db.session.scalars(visible(Package, adm))}
+    assert "adm@demo.styringsdialog.dk" not in mail.package_addresses(later)
