@@ -177,19 +177,9 @@ def sign_in(claims: Claims) -> tuple[AppUser, bool]:
     if affiliation is None:
         raise LoginRefused(unknown_cvr(claims.cvr), f"CVR {claims.cvr} unknown")
     sm = current_app.appbuilder.sm
-    user = db.session.scalar(select(AppUser).where(AppUser.username == claims.username))
+    user = _known(claims)
     if user is not None:
-        if not user.active:
-            raise LoginRefused(INACTIVE_USER, f"user {user.id} inactive")
-        if (user.organisation_id, user.municipality_id) != (
-            affiliation.organisation_id,
-            affiliation.municipality_id,
-        ):
-            raise LoginRefused(
-                other_affiliation(claims.cvr), f"user {user.id} belongs elsewhere than CVR"
-            )
-        _update_names(user, claims)
-        return user, False
+        return _signed_in(user, affiliation, claims), False
     user = sm.add_user(
         username=claims.username,
         first_name=claims.first_name or "-",
@@ -199,7 +189,12 @@ def sign_in(claims: Claims) -> tuple[AppUser, bool]:
         commit=False,
     )
     if not user:
-        raise LoginRefused(NOT_ACCEPTED, "the user could not be made")
+        # the same person's first login in another tab made the user a moment ago (the
+        # failed insert waited for it): this login takes that user
+        user = _known(claims)
+        if user is None:
+            raise LoginRefused(NOT_ACCEPTED, "the user could not be made")
+        return _signed_in(user, affiliation, claims), False
     user.organisation_id = affiliation.organisation_id
     user.municipality_id = affiliation.municipality_id
     db.session.flush()
@@ -213,6 +208,25 @@ def sign_in(claims: Claims) -> tuple[AppUser, bool]:
     )
     log.info("NemLog-in: user %s made for CVR %s (%s)", user.id, claims.cvr, affiliation.name)
     return user, True
+
+
+def _known(claims: Claims) -> AppUser | None:
+    return db.session.scalar(select(AppUser).where(AppUser.username == claims.username))
+
+
+def _signed_in(user: AppUser, affiliation: Affiliation, claims: Claims) -> AppUser:
+    """A known user logs in: still active and of the CVR number's affiliation."""
+    if not user.active:
+        raise LoginRefused(INACTIVE_USER, f"user {user.id} inactive")
+    if (user.organisation_id, user.municipality_id) != (
+        affiliation.organisation_id,
+        affiliation.municipality_id,
+    ):
+        raise LoginRefused(
+            other_affiliation(claims.cvr), f"user {user.id} belongs elsewhere than CVR"
+        )
+    _update_names(user, claims)
+    return user
 
 
 def _update_names(user: AppUser, claims: Claims) -> None:
