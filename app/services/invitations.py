@@ -266,17 +266,14 @@ def _take(invitation: Invitation, user: AppUser) -> None:
     )
 
 
-@use_case
-def accept(token: str, username: str | None, password: str | None, confirmation: str | None):
-    """The embedded login: the invited person's account, with the invited rights."""
-    invitation = _lock(open_invitation(token).id)
-    username = (username or "").strip()
+def _account_refusals(username: str, password, confirmation, email: str) -> list[Violation]:
+    """Why an account with this user name, password and address cannot be made now."""
     taken = db.session.scalar(
         select(AppUser.id).where(func.lower(AppUser.username) == username.lower())
     )
     violations = check_new_login(username, password, confirmation, taken is not None)
     email_used = db.session.scalar(
-        select(AppUser.id).where(func.lower(AppUser.email) == invitation.email.lower())
+        select(AppUser.id).where(func.lower(AppUser.email) == email.lower())
     )
     if email_used is not None:
         violations.append(
@@ -285,20 +282,35 @@ def accept(token: str, username: str | None, password: str | None, confirmation:
                 N_("Der findes allerede en bruger med din e-mailadresse. Log ind med den."),
             )
         )
+    return violations
+
+
+@use_case
+def accept(token: str, username: str | None, password: str | None, confirmation: str | None):
+    """The embedded login: the invited person's account, with the invited rights."""
+    invitation = _lock(open_invitation(token).id)
+    username = (username or "").strip()
+    violations = _account_refusals(username, password, confirmation, invitation.email)
     violations += _still_grantable(invitation)
     if violations:
         raise Refused(violations)
+    email = invitation.email
     user = current_app.appbuilder.sm.add_user(
         username=username,
         first_name=invitation.first_name,
         last_name=invitation.last_name,
-        email=invitation.email,
+        email=email,
         role=_role_for(invitation),
         password=password,
         commit=False,
     )
     if not user:
-        raise Refused([Violation("not_created", N_("Brugeren kunne ikke oprettes. Prøv igen."))])
+        # another account took the user name or the address a moment ago (the failed
+        # insert waited for it): say which
+        raise Refused(
+            _account_refusals(username, password, confirmation, email)
+            or [Violation("not_created", N_("Brugeren kunne ikke oprettes. Prøv igen."))]
+        )
     user.organisation_id = invitation.organisation_id
     user.municipality_id = invitation.municipality_id
     db.session.flush()

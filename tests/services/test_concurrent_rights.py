@@ -149,3 +149,30 @@ def test_an_invitation_taken_while_its_inviter_loses_the_right_gives_it_only_if_
         assert finished == [0, 1]
         assert accepted and rights_of(db, "ida") == {R, F}
         assert user(db, "ida").acts_for_ids == {organisation_id(db, 751)}
+
+
+def test_two_invited_people_choosing_one_user_name_at_once_get_one_account_and_a_reason(
+    app, db, pg_world, monkeypatch
+):
+    """Ida and Ib take their invitations at the same moment, both choosing the user name
+    "ida": Ida gets the account; Ib is told the name is taken, and her invitation stays
+    open for another name."""
+    ida_token = token_of(invite(db))
+    ib_invitation = invite(db, email="ib.ny@example.dk")
+    ib_token, ib_id = token_of(ib_invitation), ib_invitation.id
+    db.session.rollback()
+    (ida, ib), _finished = _interleaved(
+        app,
+        monkeypatch,
+        "app.services.invitations._still_grantable",
+        ("adm", lambda who: invitations.accept(ida_token, "ida", PASSWORD, PASSWORD)),
+        ("adm", lambda who: invitations.accept(ib_token, "ida", PASSWORD, PASSWORD)),
+    )
+    assert not isinstance(ida, Exception), ida
+    assert isinstance(ib, Refused), ib
+    assert [v.code for v in ib.violations] == ["username_taken"]
+    assert user(db, "ida").email == "ida.ny@example.dk"
+    db.session.expire_all()
+    assert db.session.get(Invitation, ib_id).is_open
+    invitations.accept(ib_token, "ib", PASSWORD, PASSWORD)
+    assert rights_of(db, "ib") == {R, F}
