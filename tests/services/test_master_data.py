@@ -329,9 +329,14 @@ def test_a_changed_administrator_reaches_the_opened_year_only_when_lbf_applies_i
     db.session.expire_all()
     package = package_of(db, 752)
     assert package.administered_by_id == organisation(db, 461).id
-    # 461's user acts for 752 once granted it (LBF here: boadm is 461's only administrator)
-    assert not may_edit(package, actor(db, "boadm"))
+    # boadm acts for every organisation 461 administers, so for 752 at once
+    assert may_edit(package, actor(db, "boadm"))
+    # one acting by name acts for 752 once granted it (LBF here: boadm is 461's only
+    # administrator)
     boadm = db.session.scalar(select(AppUser).where(AppUser.username == "boadm"))
+    by_name = [r.value for r in boadm.right_set if r != Right.ALL_ADMINISTERED]
+    set_rights(actor(db, "lbf"), boadm.id, by_name, list(boadm.acts_for_ids))
+    assert not may_edit(package, actor(db, "boadm"))
     set_rights(
         actor(db, "lbf"),
         boadm.id,
