@@ -125,6 +125,8 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
     else:
         rights = KEY_RIGHTS & effective_rights(maker.rights)
         acts_for = administered & held_organisations(maker, administered)
+    if not administered:
+        rights -= {Right.ALL_ADMINISTERED}  # given only where some are administered
     write_rights(holder, rights, acts_for, by_user_id=actor.user_id)
     made = sm.create_api_key(holder, name)
     if made is None:

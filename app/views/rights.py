@@ -44,20 +44,20 @@ def flash_refusal(error: FormError) -> None:
         flash(gettext(error.message, **error.params), "danger")
 
 
-def _ids(name: str) -> list[int]:
-    try:
-        return [int(v) for v in request.form.getlist(name)]
-    except ValueError:
+def _row_id(value: str) -> int:
+    """A row id the database can hold; anything else is a bad request."""
+    if not value.isdigit() or not 0 < int(value) < 2**31:
         abort(400)
+    return int(value)
+
+
+def _ids(name: str) -> list[int]:
+    return [_row_id(v) for v in request.form.getlist(name)]
 
 
 def _optional_id(name: str) -> int | None:
     value = request.values.get(name) or None
-    if value is None:
-        return None
-    if not value.isdigit() or not 0 < int(value) < 2**31:
-        abort(400)
-    return int(value)
+    return None if value is None else _row_id(value)
 
 
 def _managed(call, *args, **kwargs):

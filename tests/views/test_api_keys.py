@@ -253,3 +253,25 @@ def test_a_key_gets_the_rights_its_maker_holds_when_it_is_made_not_when_the_requ
     )
     assert {r.value for r in rights} == {"READ"}
     assert acts_for == {organisation(751)}
+
+
+def test_lbf_gives_a_key_acting_for_all_administered_only_where_some_are_administered(world, db):
+    from app.models import AppUser, UserRight
+    from app.services import api_keys
+    from tests.services.test_filling import actor
+
+    def key_rights(number):
+        organisation = db.session.scalar(
+            select(Organisation.id).where(Organisation.number == number)
+        )
+        api_keys.create_key(actor(db, "lbf"), organisation, f"System {number}")
+        holder = db.session.scalar(
+            select(AppUser.id)
+            .where(AppUser.organisation_id == organisation, AppUser.username.like("api-%"))
+            .order_by(AppUser.id.desc())
+        )
+        rights = db.session.scalars(select(UserRight.right).where(UserRight.user_id == holder))
+        return {r.value for r in rights}
+
+    assert key_rights(900) == {"READ", "FILL_AND_SEND", "ALL_ADMINISTERED"}
+    assert key_rights(101) == {"READ", "FILL_AND_SEND"}

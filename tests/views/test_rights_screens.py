@@ -148,6 +148,15 @@ def test_acting_for_all_administered_stands_first_among_the_administered_organis
     assert "ALL_ADMINISTERED" not in page
 
 
+def test_an_administered_organisation_that_is_no_row_id_is_a_bad_request(world, db, login_as):
+    client = login_as("adm")
+    adm2 = user_id(db, "adm2")
+    for bad in ("abc", "-3", "0", "99999999999999999999"):
+        response = client.post(f"/rights/{adm2}", data={"rights": ["READ"], "acts_for": [bad]})
+        assert response.status_code == 400, bad
+    assert rights_of(db, "adm2") == {Right.READ, Right.FILL_AND_SEND, Right.STATISTICS}
+
+
 def test_a_refused_grant_says_why_in_danish_and_saves_nothing(world, db, login_as):
     client = login_as("adm")
     response = client.post(f"/rights/{user_id(db, 'adm2')}", data={"rights": ["READ", "PROCESS"]})
