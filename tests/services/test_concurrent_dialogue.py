@@ -16,6 +16,7 @@ from app.security import actor_for
 from app.services import forms as service
 from app.services import meeting, return_package, submit
 from app.services.errors import FormError
+from tests.clients import act_as
 from tests.conftest import requires_postgresql
 from tests.services.test_filling import (
     complete_estate_form,
@@ -57,25 +58,11 @@ def _complete(db, package):
 def _at_once(app, actions):
     """Run each (username, function(actor)) in its own thread and session, released
     together; returns each result or exception, in order."""
-    from app.extensions import db
-
     barrier = threading.Barrier(len(actions))
     results = [None] * len(actions)
 
     def work(index, username, action):
-        with app.app_context():
-            try:
-                who = actor_for(
-                    db.session.scalar(select(AppUser).where(AppUser.username == username))
-                )
-                db.session.rollback()
-                barrier.wait(timeout=30)
-                results[index] = action(who)
-            except Exception as error:  # reported by the test
-                db.session.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
+        results[index] = act_as(app, username, action, lambda: barrier.wait(timeout=30))
 
     threads = [threading.Thread(target=work, args=(i, *a)) for i, a in enumerate(actions)]
     for thread in threads:

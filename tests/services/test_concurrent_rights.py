@@ -11,12 +11,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.models import AppUser, Invitation
+from app.models import Invitation
 from app.rules.enums import Right
-from app.security import actor_for
 from app.services import invitations
 from app.services import rights as service
 from app.services.transitions import Refused
+from tests.clients import act_as
 from tests.conftest import requires_postgresql
 from tests.services.test_rights_and_invitations import (
     PASSWORD,
@@ -46,8 +46,6 @@ def _interleaved(app, monkeypatch, pause_after: str, first, second):
     first stops just after its first call of `pause_after` ("module.function") until the
     second is done, or HOLD_SECONDS have passed; the second starts once the first stops.
     Returns both results (or exceptions) and the order in which they finished."""
-    from app.extensions import db
-
     module_name, name = pause_after.rsplit(".", 1)
     module = __import__(module_name, fromlist=[name])
     original = getattr(module, name)
@@ -64,28 +62,17 @@ def _interleaved(app, monkeypatch, pause_after: str, first, second):
     monkeypatch.setattr(module, name, pausing)
     results, finished = [None, None], []
 
-    def work(index, username, action, start=None):
-        with app.app_context():
-            try:
-                who = actor_for(
-                    db.session.scalar(select(AppUser).where(AppUser.username == username))
-                )
-                db.session.rollback()
-                if start is not None:
-                    start.wait(30)
-                results[index] = action(who)
-            except Exception as error:  # reported by the test
-                db.session.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-                finished.append(index)
-                if index == 1:
-                    second_done.set()
+    def work(index, username, action, wait=lambda: None):
+        try:
+            results[index] = act_as(app, username, action, wait)
+        finally:
+            finished.append(index)
+            if index == 1:
+                second_done.set()
 
     threads = [
         threading.Thread(target=work, args=(0, *first)),
-        threading.Thread(target=work, args=(1, *second, paused)),
+        threading.Thread(target=work, args=(1, *second, lambda: paused.wait(30))),
     ]
     first_thread.append(threads[0])
     for thread in threads:
