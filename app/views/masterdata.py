@@ -210,21 +210,12 @@ class OrganisationView(ScopedModelView):
         "administered_by",
         "active",
     ]
-    add_columns = edit_columns = show_columns
+    add_columns = edit_columns = search_columns = show_columns
     description_columns = {
         "home_municipality": OPENED_YEARS_KEEP,
         "administered_by": OPENED_YEARS_KEEP,
         "cvr": CVR_LOGIN,
     }
-    search_columns = [
-        "number",
-        "name",
-        "kind",
-        "cvr",
-        "home_municipality",
-        "administered_by",
-        "active",
-    ]
     order_columns = ["number", "name"]
     base_order = ("number", "asc")
     validators_columns = {**form_validators(ORGANISATION_BOUNDS), "cvr": [CvrNumber()]}
