@@ -118,6 +118,7 @@ class CheckedResponse:
 def check_response(settings: dict, request_data: dict) -> CheckedResponse:
     """The SAML library's verdict on a posted response (signature, issuer, audience, times,
     destination, decryption), as a refusal naming what failed."""
+    from lxml.etree import LxmlError
     from onelogin.saml2.errors import OneLogin_Saml2_Error, OneLogin_Saml2_ValidationError
     from onelogin.saml2.response import OneLogin_Saml2_Response
     from onelogin.saml2.settings import OneLogin_Saml2_Settings
@@ -132,7 +133,7 @@ def check_response(settings: dict, request_data: dict) -> CheckedResponse:
         response.is_valid(request_data, raise_exceptions=True)
     except OneLogin_Saml2_ValidationError as error:
         raise LoginRefused(_refusal_for(error.code), f"{error.code}: {error}") from error
-    except (OneLogin_Saml2_Error, ValueError, TypeError, AttributeError) as error:
+    except (OneLogin_Saml2_Error, ValueError, TypeError, AttributeError, LxmlError) as error:
         # unreadable XML, a failed decryption and the like
         raise LoginRefused(NOT_ACCEPTED, f"{type(error).__name__}: {error}") from error
     return CheckedResponse(response)

@@ -7,6 +7,7 @@ login only where the configuration allows it.
 The small demo world's CVR numbers: organisation 101 30010108, administration organisation
 900 30090004, København (101) 29010102; LBF's own is configured as 11223344."""
 
+import base64
 import shutil
 
 import pytest
@@ -250,6 +251,21 @@ def assert_refused(db, you, answer, message: str, code: str):
     assert nemlogin_users(db) == []
     assert refusals(db) == [code]
     assert logged_in_as(you) is None
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        base64.b64encode(b"<samlp:Response").decode(),  # XML cut off
+        base64.b64encode(b"not xml at all").decode(),
+        "%%% not base64 %%%",
+    ],
+)
+def test_an_unreadable_answer_is_refused_in_danish(saml_app, browser, db, posted):
+    you, answer = post_answer(saml_app, posted)
+    assert_refused(
+        db, you, answer, "Login afvist: svaret fra NemLog-in kunne ikke godkendes.", "not_accepted"
+    )
 
 
 def test_an_answer_meant_for_another_service_is_refused(saml_app, idp, browser, db):
