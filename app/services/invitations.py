@@ -31,6 +31,7 @@ from app.services import audit, mail
 from app.services.errors import Invalid, NotFound
 from app.services.reading import now
 from app.services.rights import (
+    NOT_ADMIN,
     _parse_rights,
     administered_ids,
     ensure_may_manage,
@@ -341,7 +342,11 @@ def claim_for(user: AppUser) -> Invitation | None:
     )
     if invitation is None:
         return None
-    invitation = _lock(invitation.id)
+    try:
+        invitation = _lock(invitation.id)
+    except Invalid:  # withdrawn or taken a moment ago: the user stays without rights
+        db.session.rollback()
+        return None
     if _still_grantable(invitation):
         db.session.rollback()
         return None
@@ -370,10 +375,15 @@ def open_invitations(actor: Actor, organisation_id=None, municipality_id=None) -
 @use_case
 def withdraw(actor: Actor, invitation_id: int) -> Invitation:
     ensure_may_manage(actor)
+    if not actor.is_lbf:
+        lock_users(actor.user_id)
+        if Right.LOCAL_ADMIN not in granter_of(actor).rights:
+            raise Refused([NOT_ADMIN])
     invitation = db.session.scalar(
         select(Invitation)
         .where(Invitation.id == invitation_id, row_filter(Invitation, actor))
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if invitation is None:
         raise NotFound(N_("Invitationen findes ikke."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import AppUser, AuditEntry, Organisation, UserOrganisation, UserRight
@@ -116,12 +117,19 @@ def managed_users(actor: Actor, organisation_id=None, municipality_id=None) -> l
         query = query.where(AppUser.organisation_id == organisation_id)
     if municipality_id is not None:
         query = query.where(AppUser.municipality_id == municipality_id)
+    # the list shows each user's rights, administered organisations and affiliation
+    query = query.options(
+        selectinload(AppUser.granted_rights),
+        selectinload(AppUser.granted_organisations).joinedload(UserOrganisation.organisation),
+        joinedload(AppUser.organisation),
+        joinedload(AppUser.municipality),
+    )
     return list(
         db.session.scalars(
             query.order_by(
                 AppUser.organisation_id, AppUser.municipality_id, AppUser.first_name, AppUser.id
             )
-        )
+        ).unique()
     )
 
 

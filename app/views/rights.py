@@ -291,9 +291,11 @@ class InvitationView(BaseView):
             return self._render(token, message=gettext(error.message), status=404)
         except FormError as error:
             flash_refusal(error)
-            return self._render(
-                token, invitations.open_invitation(token), status=422, username=username
-            )
+            try:
+                invitation = invitations.open_invitation(token)
+            except Invalid as gone:  # withdrawn or expired meanwhile
+                return self._render(token, message=gettext(gone.message), status=404)
+            return self._render(token, invitation, status=422, username=username)
         flash(
             gettext("Din adgang er oprettet. Log ind med dit brugernavn og din adgangskode."),
             "success",

@@ -407,3 +407,17 @@ def test_a_package_opened_under_the_administrator_stays_with_one_acting_for_all_
     assert later.administered_by_id is None
     assert later.id not in {p.id for p in db.session.scalars(visible(Package, adm))}
     assert "adm@demo.styringsdialog.dk" not in mail.package_addresses(later)
+
+
+def test_an_invitation_is_withdrawn_only_by_one_who_is_local_administrator_when_it_is_done(
+    world, db
+):
+    """adm's request began while adm was a local administrator; LBF withdrew that meanwhile."""
+    invitation = invite(db)
+    as_the_request_began = actor(db, "adm")
+    service.set_rights(actor(db, "lbf"), user(db, "adm").id, ["READ", "FILL_AND_SEND"], [])
+    with pytest.raises(Refused) as refused:
+        invitations.withdraw(as_the_request_began, invitation.id)
+    assert [v.code for v in refused.value.violations] == ["not_local_admin"]
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).is_open
