@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.rules.access import KEY_HOLDER_PREFIX
 from app.rules.enums import (
     EstateState,
     FormKind,
@@ -754,6 +755,11 @@ class AppUser(User):
         if self.municipality is not None:
             return str(self.municipality)
         return "Landsbyggefonden"
+
+
+# an API key's holder (app/services/api_keys.py) is a user, but no person: it hears of no
+# package and its rights are not managed among the people's
+NOT_A_KEY_HOLDER = AppUser.username.not_like(KEY_HOLDER_PREFIX + "%")
 
 
 class UserRight(Model):

@@ -617,7 +617,7 @@ class AppSecurityManager(SecurityManager):
         holder = db.session.get(AppUser, key.user_id)
         if holder is None or not holder.active:
             return None
-        key.last_used_on = dt.datetime.now()
+        key.last_used_on = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # shown as local time
         record_use(holder, request.method, request.path)
         g.user = holder
         g._api_key_user = True

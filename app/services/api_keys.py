@@ -99,6 +99,14 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
         raise FormError(N_("Giv nøglen et navn, fx det system, der skal bruge den."))
     if len(name) > NAME_MAX:
         raise FormError(N_("Navnet må højst være %(count)s tegn."), count=NAME_MAX)
+    # nobody grants more than they hold: the key gets the reading and filling its maker
+    # holds, for the administered organisations its maker acts for, as stored now (under
+    # the maker's row lock, which every change of the maker's rights takes)
+    if not actor.is_lbf:
+        lock_users(actor.user_id)
+    maker = granter_of(actor)
+    if not maker.is_lbf and Right.LOCAL_ADMIN not in maker.rights:
+        raise NotFound(N_("Organisationen findes ikke."))  # as for one who never was
     sm = current_app.appbuilder.sm
     holder = AppUser(
         username=f"{HOLDER_PREFIX}{organisation.number}-{secrets.token_hex(6)}",
@@ -113,12 +121,6 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
     holder.roles = [sm.find_role(role_for_organisation(organisation.kind).value)]
     db.session.add(holder)
     db.session.flush()
-    # nobody grants more than they hold: the key gets the reading and filling its maker
-    # holds, for the administered organisations its maker acts for, as stored now (under
-    # the maker's row lock, which every change of the maker's rights takes)
-    if not actor.is_lbf:
-        lock_users(actor.user_id)
-    maker = granter_of(actor)
     administered = administered_ids(organisation.id)
     if maker.is_lbf:
         rights, acts_for = KEY_RIGHTS, administered
@@ -132,6 +134,7 @@ def create_key(actor: Actor, organisation_id: int, name: str) -> tuple[KeyRow, s
     if made is None:
         raise FormError(N_("Nøglen kunne ikke laves. Prøv igen."))
     key = db.session.scalar(select(ApiKey).where(ApiKey.uuid == made["uuid"]))
+    key.created_on = now()  # UTC, as the page shows every time
     audit.record("api_key_created", "ApiKey", key.id, field=name, new=organisation.number)
     db.session.commit()
     return _row(key), made["key"]

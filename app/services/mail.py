@@ -20,7 +20,15 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import and_, or_, select, union
 
 from app.extensions import db
-from app.models import AppUser, MailMessage, Municipality, Package, UserOrganisation, UserRight
+from app.models import (
+    NOT_A_KEY_HOLDER,
+    AppUser,
+    MailMessage,
+    Municipality,
+    Package,
+    UserOrganisation,
+    UserRight,
+)
 from app.rules.enums import Right
 from app.rules.rights import READING_RIGHTS
 from app.services.reading import now
@@ -69,7 +77,10 @@ def package_addresses(package: Package) -> list[str]:
         set(
             db.session.scalars(
                 select(AppUser.email).where(
-                    AppUser.active.is_(True), AppUser.id.in_(readers), of_the_package
+                    AppUser.active.is_(True),
+                    NOT_A_KEY_HOLDER,
+                    AppUser.id.in_(readers),
+                    of_the_package,
                 )
             )
         )

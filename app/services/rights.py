@@ -11,8 +11,15 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import AppUser, AuditEntry, Organisation, UserOrganisation, UserRight
-from app.rules.access import KEY_HOLDER_PREFIX, Actor
+from app.models import (
+    NOT_A_KEY_HOLDER,
+    AppUser,
+    AuditEntry,
+    Organisation,
+    UserOrganisation,
+    UserRight,
+)
+from app.rules.access import Actor
 from app.rules.enums import N_, Right
 from app.rules.rights import Holder, applicable_rights, check_grant
 from app.rules.violations import Violation
@@ -100,7 +107,7 @@ def organisation_names(ids: Iterable[int]) -> dict[int, str]:
 # whose rights are set when the key is made (app/services/api_keys.py)
 _A_PERSON = and_(
     or_(AppUser.organisation_id.is_not(None), AppUser.municipality_id.is_not(None)),
-    AppUser.username.not_like(KEY_HOLDER_PREFIX + "%"),
+    NOT_A_KEY_HOLDER,
 )
 
 

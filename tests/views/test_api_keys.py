@@ -275,3 +275,57 @@ def test_lbf_gives_a_key_acting_for_all_administered_only_where_some_are_adminis
 
     assert key_rights(900) == {"READ", "FILL_AND_SEND", "ALL_ADMINISTERED"}
     assert key_rights(101) == {"READ", "FILL_AND_SEND"}
+
+
+def test_a_keys_holder_hears_of_no_package(world, db, login_as):
+    from app.services import mail
+    from tests.services.test_filling import package_of
+
+    make_key(login_as("bo"))
+    addresses = mail.package_addresses(package_of(db, 101))
+    assert addresses == ["bo@demo.styringsdialog.dk"]
+
+
+def test_a_key_is_made_only_by_one_who_is_local_administrator_when_it_is_made(world, db):
+    """adm's request began while adm was a local administrator; LBF withdrew that meanwhile."""
+    from app.models import AppUser
+    from app.services import api_keys
+    from app.services import rights as rights_service
+    from app.services.errors import NotFound
+    from tests.services.test_filling import actor
+
+    as_the_request_began = actor(db, "adm")
+    adm = db.session.scalar(select(AppUser).where(AppUser.username == "adm"))
+    rights_service.set_rights(actor(db, "lbf"), adm.id, ["READ", "FILL_AND_SEND"], [])
+    organisation = db.session.scalar(select(Organisation.id).where(Organisation.number == 900))
+    with pytest.raises(NotFound):
+        api_keys.create_key(as_the_request_began, organisation, "Sagssystem")
+    assert db.session.scalar(select(AppUser.id).where(AppUser.username.like("api-%"))) is None
+
+
+def test_a_keys_times_are_kept_in_utc_as_the_page_shows_them(world, db, login_as, monkeypatch):
+    """On a server set to Danish time, the key's making and use are still kept in UTC (the
+    page turns UTC into Danish time): never an hour or two off."""
+    import time
+
+    from flask_appbuilder.security.sqla.models import ApiKey
+
+    from app.services.reading import now
+
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    try:
+        key, uuid = make_key(login_as("bo"))
+        login_as("bo").application.test_client().get("/api/v1/package/", headers=bearer(key))
+        db.session.expire_all()
+        made = db.session.scalar(select(ApiKey).where(ApiKey.uuid == uuid))
+        assert abs((made.created_on - now()).total_seconds()) < 60
+        assert abs((made.last_used_on - now()).total_seconds()) < 60
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_the_overview_links_to_the_keys_for_a_local_administrator_only(world, login_as):
+    assert 'id="own-system"' in login_as("adm").get("/overview/").get_data(as_text=True)
+    assert 'id="own-system"' not in login_as("adm2").get("/overview/").get_data(as_text=True)
