@@ -36,7 +36,12 @@ def password_login() -> str:
 
 
 def _message(violation: Violation) -> str:
-    return gettext(violation.message, **violation.params_dict())
+    """A refusal in the user's language, the assurance levels it names included."""
+    params = {
+        key: gettext(value) if key in ("level", "minimum") else value
+        for key, value in violation.params_dict().items()
+    }
+    return gettext(violation.message, **params)
 
 
 class NemLogInAuthView(AuthSAMLView):

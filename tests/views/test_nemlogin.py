@@ -563,3 +563,17 @@ def test_a_colleague_invited_by_a_local_administrator_gets_the_rights_at_the_fir
     granted = set(db.session.scalars(select(UserRight.right).where(UserRight.user_id == user.id)))
     assert {r.value for r in granted} == {"READ", "FILL_AND_SEND"}
     assert you.get("/packageview/list/").status_code == 200
+
+
+def test_a_refused_level_is_named_in_the_readers_language(saml_app):
+    from flask_babel import force_locale
+
+    from app.rules.nemlogin import read_claims
+    from app.views.login import _message
+
+    refusal = read_claims(
+        {"https://data.gov.dk/concept/core/nsis/loa": ["Low"]}, "urn:uuid:x", "Substantial"
+    )
+    with saml_app.test_request_context("/"), force_locale("en"):
+        text = _message(refusal)
+    assert "Low" in text and "Substantial" in text and "Betydelig" not in text
